@@ -1,0 +1,333 @@
+//! Stage 2: find every source file under `content/`, read it, and sort it
+//! into pages, exercises, workshop plans and assets.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::config::{io_diag, Config};
+use crate::diag::{display_path, line_col, Diagnostic, Severity, Source};
+use crate::fsx;
+
+/// A text source: a Markdown page, an exercise or a workshop plan.
+#[derive(Debug, Clone)]
+pub struct TextFile {
+    /// Path relative to `content/`, `/`-separated.
+    pub rel: String,
+    /// The decoded text (BOM removed, CRLF turned into LF) and its display name.
+    pub source: Source,
+}
+
+/// A file copied through unchanged.
+#[derive(Debug, Clone)]
+pub struct Asset {
+    pub rel: String,
+    pub bytes: Arc<[u8]>,
+}
+
+#[derive(Debug, Default)]
+pub struct Discovered {
+    pub pages: Vec<TextFile>,
+    pub exercises: Vec<TextFile>,
+    pub workshops: Vec<TextFile>,
+    pub assets: Vec<Asset>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    Page,
+    Exercise,
+    Workshop,
+    Asset,
+    /// YAML that is neither an exercise nor a workshop plan: never published,
+    /// since it may hold facilitator material.
+    StrayYaml,
+}
+
+/// How a file under `content/` is treated, from its path alone.
+pub fn classify(rel: &str) -> FileKind {
+    let lower = rel.to_ascii_lowercase();
+    let is_yaml = lower.ends_with(".yaml") || lower.ends_with(".yml");
+    if lower.ends_with(".md") {
+        FileKind::Page
+    } else if lower.ends_with(".exercise.yaml") || lower.ends_with(".exercise.yml") {
+        FileKind::Exercise
+    } else if is_yaml
+        && lower.starts_with("workshops/")
+        && !lower["workshops/".len()..].contains('/')
+    {
+        FileKind::Workshop
+    } else if is_yaml {
+        FileKind::StrayYaml
+    } else {
+        FileKind::Asset
+    }
+}
+
+/// Files editors and tools leave around while saving: never content.
+pub fn is_editor_noise(name: &str) -> bool {
+    name.starts_with('.')
+        || name.ends_with('~')
+        || (name.starts_with('#') && name.ends_with('#'))
+        || name == "4913"
+        || [
+            ".swp",
+            ".swx",
+            ".swo",
+            ".tmp",
+            ".bak",
+            ".orig",
+            ".crdownload",
+            "___jb_tmp___",
+            "___jb_old___",
+        ]
+        .iter()
+        .any(|s| name.ends_with(s))
+}
+
+/// Decodes a file: rejects invalid UTF-8 with its byte offset, drops a BOM
+/// and turns CRLF into LF so that such files build exactly like LF ones.
+pub fn decode(bytes: &[u8], name: &str) -> Result<String, Diagnostic> {
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let at = e.valid_up_to();
+            let valid = std::str::from_utf8(&bytes[..at]).unwrap_or("");
+            let (line, col) = line_col(valid, at);
+            return Err(Diagnostic::file(
+                Severity::Error,
+                format!("{name}:{line}:{col}"),
+                format!("invalid UTF-8 at byte offset {at}"),
+            )
+            .with_hint("save the file as UTF-8 in your editor"));
+        }
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    Ok(if text.contains('\r') {
+        text.replace("\r\n", "\n")
+    } else {
+        text.to_string()
+    })
+}
+
+/// Walks `content/`, collecting every problem rather than stopping at the first.
+pub fn discover(config: &Config) -> (Discovered, Vec<Diagnostic>) {
+    let content = config.content_dir();
+    let mut diags = Vec::new();
+    if !content.is_dir() {
+        diags.push(
+            Diagnostic::file(
+                Severity::Error,
+                display_path(&config.root, &content),
+                "there is no content folder",
+            )
+            .with_hint("create `content/` with an `index.md` for the home page"),
+        );
+        return (Discovered::default(), diags);
+    }
+    let out = config.out_dir.canonicalize().ok();
+    let mut paths: Vec<(String, PathBuf, FileKind)> = Vec::new();
+    let walker = walkdir::WalkDir::new(&content)
+        .follow_links(true)
+        .sort_by_file_name();
+    let mut it = walker.into_iter();
+    while let Some(entry) = it.next() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                diags.push(walk_error(config, &e));
+                continue;
+            }
+        };
+        let name = entry.file_name().to_string_lossy();
+        if entry.depth() > 0 && is_editor_noise(&name) {
+            if entry.file_type().is_dir() {
+                it.skip_current_dir();
+            }
+            continue;
+        }
+        if entry.file_type().is_dir() {
+            // An output folder inside content/ is never read back as content.
+            if out
+                .as_deref()
+                .is_some_and(|o| entry.path().canonicalize().ok().as_deref() == Some(o))
+            {
+                it.skip_current_dir();
+            }
+            continue;
+        }
+        let rel = display_path(&content, entry.path());
+        let kind = classify(&rel);
+        paths.push((rel, entry.path().to_path_buf(), kind));
+    }
+
+    let read: Vec<Result<(FileKind, String, Vec<u8>), Diagnostic>> = paths
+        .into_par_iter()
+        .map(|(rel, path, kind)| {
+            let bytes = fsx::read(&path).map_err(|e| {
+                let mut d = io_diag(e);
+                d.file = display_path(&config.root, &path);
+                d
+            })?;
+            Ok((kind, rel, bytes))
+        })
+        .collect();
+
+    let mut found = Discovered::default();
+    for r in read {
+        let (kind, rel, bytes) = match r {
+            Ok(x) => x,
+            Err(d) => {
+                diags.push(d);
+                continue;
+            }
+        };
+        let shown = format!("content/{rel}");
+        let text = |bytes: &[u8]| {
+            decode(bytes, &shown).map(|t| TextFile {
+                rel: rel.clone(),
+                source: Source::new(shown.clone(), t),
+            })
+        };
+        match kind {
+            FileKind::Page => match text(&bytes) {
+                Ok(t) => found.pages.push(t),
+                Err(d) => diags.push(d),
+            },
+            FileKind::Exercise => match text(&bytes) {
+                Ok(t) => found.exercises.push(t),
+                Err(d) => diags.push(d),
+            },
+            FileKind::Workshop => match text(&bytes) {
+                Ok(t) => found.workshops.push(t),
+                Err(d) => diags.push(d),
+            },
+            FileKind::StrayYaml => diags.push(
+                Diagnostic::file(
+                    Severity::Warning,
+                    shown,
+                    "YAML file is neither an exercise nor a workshop plan, so it is not published",
+                )
+                .with_hint(
+                    "name exercises `*.exercise.yaml`; put workshop plans in `content/workshops/`",
+                ),
+            ),
+            FileKind::Asset => found.assets.push(Asset {
+                rel,
+                bytes: bytes.into(),
+            }),
+        }
+    }
+    (found, diags)
+}
+
+fn walk_error(config: &Config, e: &walkdir::Error) -> Diagnostic {
+    let path = e
+        .path()
+        .map(|p| display_path(&config.root, p))
+        .unwrap_or_else(|| "content".into());
+    if let Some(ancestor) = e.loop_ancestor() {
+        return Diagnostic::file(
+            Severity::Error,
+            path,
+            format!(
+                "symlink loop: this link leads back to `{}`",
+                display_path(&config.root, ancestor)
+            ),
+        )
+        .with_hint("remove the link or point it somewhere outside its own parent folders");
+    }
+    let dangling = e.path().is_some_and(|p| {
+        p.symlink_metadata()
+            .is_ok_and(|m| m.file_type().is_symlink())
+            && !p.exists()
+    });
+    if dangling {
+        let target = e
+            .path()
+            .and_then(|p| std::fs::read_link(p).ok())
+            .map(|t| t.display().to_string())
+            .unwrap_or_default();
+        return Diagnostic::file(
+            Severity::Error,
+            path,
+            format!("dangling symlink: its target `{target}` does not exist"),
+        )
+        .with_hint("restore the target or delete the link");
+    }
+    let msg = e
+        .io_error()
+        .map(|io| io.to_string())
+        .unwrap_or_else(|| e.to_string());
+    Diagnostic::file(Severity::Error, path, format!("could not read: {msg}"))
+        .with_hint("check the folder's permissions")
+}
+
+/// Whether `inner` is `outer` or lies inside it (both made absolute first).
+pub fn is_within(inner: &Path, outer: &Path) -> bool {
+    let abs = |p: &Path| -> PathBuf {
+        let p = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(p)
+        };
+        // Resolve what exists; keep the rest as written.
+        let mut existing = p.as_path();
+        let mut tail = Vec::new();
+        while !existing.exists() {
+            match (existing.parent(), existing.file_name()) {
+                (Some(parent), Some(name)) => {
+                    tail.push(name.to_os_string());
+                    existing = parent;
+                }
+                _ => break,
+            }
+        }
+        let mut base = existing
+            .canonicalize()
+            .unwrap_or_else(|_| existing.to_path_buf());
+        for t in tail.into_iter().rev() {
+            base.push(t);
+        }
+        base
+    };
+    abs(inner).starts_with(abs(outer))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_by_path() {
+        assert_eq!(classify("a/01-x.md"), FileKind::Page);
+        assert_eq!(classify("a/map.exercise.yaml"), FileKind::Exercise);
+        assert_eq!(classify("workshops/half-day.yaml"), FileKind::Workshop);
+        assert_eq!(classify("a/workshops/x.yaml"), FileKind::StrayYaml);
+        assert_eq!(classify("a/img.png"), FileKind::Asset);
+    }
+
+    #[test]
+    fn editor_noise() {
+        for n in [
+            ".x.md.swp",
+            "x.md~",
+            "#x.md#",
+            "4913",
+            "x.md___jb_tmp___",
+            ".#x.md",
+        ] {
+            assert!(is_editor_noise(n), "{n}");
+        }
+        assert!(!is_editor_noise("x.md"));
+    }
+
+    #[test]
+    fn decode_normalises_and_locates_bad_bytes() {
+        assert_eq!(decode(b"\xef\xbb\xbfa\r\nb\r\n", "f").unwrap(), "a\nb\n");
+        let d = decode(b"ok\nab\xff", "f.md").unwrap_err();
+        assert_eq!(d.file, "f.md:2:3");
+        assert!(d.message.contains("byte offset 5"));
+    }
+}

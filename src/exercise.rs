@@ -1,0 +1,525 @@
+//! Exercises: one YAML file per exercise (`*.exercise.yaml`), typed and
+//! validated with every problem located at its key. The same Rust types
+//! generate the JSON Schema that `handbook schema` prints for editors.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::diag::{did_you_mean, Diagnostic, Severity};
+use crate::discover::TextFile;
+use crate::model::Book;
+use crate::yaml::{self, Locator, Origin};
+
+/// An exercise file. Field order here is the order editors suggest them in.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(
+    title = "handbook exercise",
+    description = "One exercise of a handbook (a `*.exercise.yaml` file under content/)."
+)]
+pub struct ExerciseFile {
+    /// A slug, unique in the handbook: lower-case letters, digits and dashes.
+    #[schemars(regex(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$"))]
+    pub id: String,
+    pub title: String,
+    /// The id of the lesson this exercise belongs to, e.g. `chapter/lesson`
+    /// (the lesson's path under content/ without number prefixes or `.md`).
+    pub lesson: String,
+    pub kind: Kind,
+    /// Minutes.
+    #[schemars(range(min = 1))]
+    pub duration: u32,
+    #[serde(default)]
+    pub group: Option<Group>,
+    #[serde(default)]
+    pub difficulty: Option<Difficulty>,
+    /// Who the exercise is for, e.g. "new managers".
+    #[serde(default)]
+    pub audience: Option<String>,
+    /// Skills the exercise builds; used by the catalogue's filter.
+    #[serde(default)]
+    pub competencies: Vec<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub objectives: Vec<String>,
+    #[serde(default)]
+    pub materials: Vec<String>,
+    /// Markdown: what to do before the session.
+    #[serde(default)]
+    pub preparation: Option<String>,
+    /// The steps, each Markdown, optionally with a timing in minutes.
+    #[serde(default)]
+    pub steps: Vec<Step>,
+    /// Reflection questions for the debrief (facilitator edition).
+    #[serde(default)]
+    pub debrief: Vec<String>,
+    /// Markdown, facilitator edition only.
+    #[serde(default)]
+    pub facilitator_notes: Option<String>,
+    /// Markdown: other ways to run it.
+    #[serde(default)]
+    pub variations: Vec<String>,
+    /// Quiz questions (kind `quiz` only, required there).
+    #[serde(default)]
+    pub questions: Vec<Question>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    Reflection,
+    Discussion,
+    RolePlay,
+    FieldExercise,
+    SelfAssessment,
+    Quiz,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 6] = [
+        Kind::Reflection,
+        Kind::Discussion,
+        Kind::RolePlay,
+        Kind::FieldExercise,
+        Kind::SelfAssessment,
+        Kind::Quiz,
+    ];
+    pub fn slug(self) -> &'static str {
+        match self {
+            Kind::Reflection => "reflection",
+            Kind::Discussion => "discussion",
+            Kind::RolePlay => "role-play",
+            Kind::FieldExercise => "field-exercise",
+            Kind::SelfAssessment => "self-assessment",
+            Kind::Quiz => "quiz",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Reflection => "Reflection",
+            Kind::Discussion => "Discussion",
+            Kind::RolePlay => "Role-play",
+            Kind::FieldExercise => "Field exercise",
+            Kind::SelfAssessment => "Self-assessment",
+            Kind::Quiz => "Quiz",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum GroupType {
+    Solo,
+    Pairs,
+    SmallGroup,
+    WholeGroup,
+}
+
+impl GroupType {
+    pub const ALL: [GroupType; 4] = [
+        GroupType::Solo,
+        GroupType::Pairs,
+        GroupType::SmallGroup,
+        GroupType::WholeGroup,
+    ];
+    pub fn slug(self) -> &'static str {
+        match self {
+            GroupType::Solo => "solo",
+            GroupType::Pairs => "pairs",
+            GroupType::SmallGroup => "small-group",
+            GroupType::WholeGroup => "whole-group",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            GroupType::Solo => "Solo",
+            GroupType::Pairs => "Pairs",
+            GroupType::SmallGroup => "Small group",
+            GroupType::WholeGroup => "Whole group",
+        }
+    }
+}
+
+/// `solo`, or a mapping with a size range: `{ type: small-group, min: 3, max: 5 }`.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Group {
+    Plain(GroupType),
+    Sized(SizedGroup),
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SizedGroup {
+    #[serde(rename = "type")]
+    pub kind: GroupType,
+    #[serde(default)]
+    #[schemars(range(min = 1))]
+    pub min: Option<u32>,
+    #[serde(default)]
+    #[schemars(range(min = 1))]
+    pub max: Option<u32>,
+}
+
+impl Group {
+    pub fn kind(&self) -> GroupType {
+        match self {
+            Group::Plain(k) => *k,
+            Group::Sized(s) => s.kind,
+        }
+    }
+    pub fn range(&self) -> (Option<u32>, Option<u32>) {
+        match self {
+            Group::Plain(_) => (None, None),
+            Group::Sized(s) => (s.min, s.max),
+        }
+    }
+    /// "Small group (3–5)".
+    pub fn describe(&self) -> String {
+        let label = self.kind().label();
+        match self.range() {
+            (Some(a), Some(b)) if a == b => format!("{label} of {a}"),
+            (Some(a), Some(b)) => format!("{label} ({a}–{b})"),
+            (Some(a), None) => format!("{label} ({a}+)"),
+            (None, Some(b)) => format!("{label} (up to {b})"),
+            (None, None) => label.to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Difficulty {
+    Introductory,
+    Intermediate,
+    Advanced,
+}
+
+impl Difficulty {
+    pub const ALL: [Difficulty; 3] = [
+        Difficulty::Introductory,
+        Difficulty::Intermediate,
+        Difficulty::Advanced,
+    ];
+    pub fn slug(self) -> &'static str {
+        match self {
+            Difficulty::Introductory => "introductory",
+            Difficulty::Intermediate => "intermediate",
+            Difficulty::Advanced => "advanced",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Difficulty::Introductory => "Introductory",
+            Difficulty::Intermediate => "Intermediate",
+            Difficulty::Advanced => "Advanced",
+        }
+    }
+}
+
+/// A step: Markdown text, or a mapping with its timing.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Step {
+    Text(String),
+    Timed(TimedStep),
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TimedStep {
+    /// Minutes this step takes.
+    pub minutes: u32,
+    /// Markdown.
+    pub text: String,
+}
+
+impl Step {
+    pub fn text(&self) -> &str {
+        match self {
+            Step::Text(t) => t,
+            Step::Timed(t) => &t.text,
+        }
+    }
+    pub fn minutes(&self) -> Option<u32> {
+        match self {
+            Step::Text(_) => None,
+            Step::Timed(t) => Some(t.minutes),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Question {
+    pub question: String,
+    #[schemars(length(min = 2))]
+    pub choices: Vec<String>,
+    /// The correct choice, counting from 1; a list makes the question multiple-choice.
+    pub answer: Answer,
+    /// Shown after answering.
+    #[serde(default)]
+    pub explanation: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Answer {
+    One(#[schemars(range(min = 1))] u32),
+    Many(#[schemars(length(min = 1))] Vec<u32>),
+}
+
+impl Answer {
+    pub fn indexes(&self) -> Vec<u32> {
+        match self {
+            Answer::One(n) => vec![*n],
+            Answer::Many(v) => v.clone(),
+        }
+    }
+    pub fn is_multiple(&self) -> bool {
+        matches!(self, Answer::Many(_))
+    }
+}
+
+/// A parsed exercise and where it came from.
+#[derive(Debug, Clone)]
+pub struct Exercise {
+    pub data: ExerciseFile,
+    pub file: TextFile,
+    /// Output path: `exercises/<id>.html`.
+    pub out: String,
+    /// The lesson's page index, once resolved.
+    pub lesson: Option<usize>,
+}
+
+impl Exercise {
+    pub fn locator(&self) -> Locator {
+        Locator::new(&self.file.source.text)
+    }
+}
+
+/// The JSON Schema for exercise files, from the types above.
+pub fn json_schema() -> String {
+    let schema = schemars::schema_for!(ExerciseFile);
+    serde_json::to_string_pretty(&schema).expect("a schema serialises")
+}
+
+/// Parses every exercise file; semantic checks come in [`validate`].
+pub fn parse_all(files: Vec<TextFile>) -> (Vec<Exercise>, Vec<Diagnostic>) {
+    let results: Vec<Result<Exercise, Diagnostic>> = files
+        .into_par_iter()
+        .map(|file| {
+            let text = &file.source.text;
+            if yaml::is_empty_document(text) {
+                return Err(
+                    Diagnostic::error_at(&file.source, 0..0, "exercise file is empty").with_hint(
+                        "start with `id:`, `title:`, `lesson:`, `kind:` and `duration:`",
+                    ),
+                );
+            }
+            let data: ExerciseFile = yaml::parse(text, Origin::new(&file.source, 0))
+                .map_err(|d| untagged_hint(d, text))?;
+            let out = format!("exercises/{}.html", data.id);
+            Ok(Exercise {
+                data,
+                file,
+                out,
+                lesson: None,
+            })
+        })
+        .collect();
+    let mut exercises = Vec::new();
+    let mut diags = Vec::new();
+    for r in results {
+        match r {
+            Ok(e) => exercises.push(e),
+            Err(d) => diags.push(d),
+        }
+    }
+    exercises.sort_by(|a, b| a.data.id.cmp(&b.data.id));
+    (exercises, diags)
+}
+
+/// serde says "data did not match any variant of untagged enum Group":
+/// say instead what shapes are accepted.
+fn untagged_hint(d: Diagnostic, _text: &str) -> Diagnostic {
+    let shapes = [
+        ("enum Group", "`group` is `solo`, `pairs`, `small-group` or `whole-group`, or a mapping `{ type: small-group, min: 3, max: 5 }`"),
+        ("enum Step", "each step is Markdown text, or a mapping with `minutes:` and `text:`"),
+        ("enum Answer", "`answer` is a choice number counting from 1, or a list of them such as [1, 3]"),
+    ];
+    for (needle, hint) in shapes {
+        if d.message.contains(needle) {
+            let mut d = d;
+            d.message = d.message.replace(
+                "data did not match any variant of untagged ",
+                "value does not fit ",
+            );
+            return d.with_hint(hint);
+        }
+    }
+    d
+}
+
+/// Semantic checks, every problem located at its key: unique ids, existing
+/// lessons, sensible ranges, and quizzes with a correct answer.
+pub fn validate(exercises: &mut [Exercise], book: &Book) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    let mut first: HashMap<String, String> = HashMap::new();
+    let lesson_ids: Vec<&str> = book.lessons().map(|p| p.id.as_str()).collect();
+    for ex in exercises.iter_mut() {
+        let loc = ex.locator();
+        let d = &ex.data;
+        let mut push = |path: &str, sev: Severity, msg: String, hint: String| {
+            diags.push(ex_error(&ex.file, &loc, path, sev, msg).with_hint(hint));
+        };
+        if !crate::markdown::is_slug(&d.id) {
+            push(
+                "id",
+                Severity::Error,
+                format!("`{}` is not a valid id", d.id),
+                "use lower-case letters, digits and dashes, e.g. `motivation-map`".into(),
+            );
+        }
+        if let Some(prev) = first.get(&d.id) {
+            push(
+                "id",
+                Severity::Error,
+                format!("duplicate exercise id `{}`", d.id),
+                format!("`{prev}` already uses it; ids must be unique"),
+            );
+        } else {
+            first.insert(d.id.clone(), ex.file.source.name.clone());
+        }
+        match book.by_id.get(&d.lesson) {
+            Some(&p) if book.pages[p].kind == crate::model::PageKind::Lesson => ex.lesson = Some(p),
+            _ => {
+                let hint = match did_you_mean(&d.lesson, lesson_ids.iter().copied()) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => "use the lesson's id: its path under content/ without number prefixes or `.md`".into(),
+                };
+                push(
+                    "lesson",
+                    Severity::Error,
+                    format!("no lesson with id `{}`", d.lesson),
+                    hint,
+                );
+            }
+        }
+        if d.duration == 0 {
+            push(
+                "duration",
+                Severity::Error,
+                "duration must be at least 1 minute".into(),
+                "give the time in whole minutes".into(),
+            );
+        }
+        if let Some(Group::Sized(g)) = &d.group {
+            if g.min == Some(0) || g.max == Some(0) {
+                push(
+                    "group",
+                    Severity::Error,
+                    "a group size must be at least 1".into(),
+                    "set `min` and `max` to 1 or more".into(),
+                );
+            }
+            if let (Some(a), Some(b)) = (g.min, g.max) {
+                if a > b {
+                    push(
+                        "group.min",
+                        Severity::Error,
+                        format!("group `min` ({a}) is larger than `max` ({b})"),
+                        "swap the two values".into(),
+                    );
+                }
+            }
+        }
+        let timed: u32 = d.steps.iter().filter_map(Step::minutes).sum();
+        if timed > d.duration {
+            push(
+                "steps",
+                Severity::Warning,
+                format!(
+                    "the steps add up to {timed} minutes, more than the duration of {}",
+                    d.duration
+                ),
+                "shorten the steps or raise `duration`".into(),
+            );
+        }
+        if d.kind == Kind::Quiz && d.questions.is_empty() {
+            push(
+                "kind",
+                Severity::Error,
+                "a quiz needs `questions`".into(),
+                "add a `questions:` list, each with `question`, `choices` and `answer`".into(),
+            );
+        }
+        if d.kind != Kind::Quiz && !d.questions.is_empty() {
+            push(
+                "questions",
+                Severity::Error,
+                "only quizzes have `questions`".into(),
+                "set `kind: quiz`, or remove the questions".into(),
+            );
+        }
+        for (qi, q) in d.questions.iter().enumerate() {
+            let base = format!("questions.{qi}");
+            if q.choices.len() < 2 {
+                push(
+                    &format!("{base}.choices"),
+                    Severity::Error,
+                    "a question needs at least two choices".into(),
+                    "add choices".into(),
+                );
+            }
+            let idx = q.answer.indexes();
+            if idx.is_empty() {
+                push(
+                    &format!("{base}.answer"),
+                    Severity::Error,
+                    "this question has no correct answer".into(),
+                    "list the number of at least one correct choice".into(),
+                );
+            }
+            for (ai, &n) in idx.iter().enumerate() {
+                if n == 0 || n as usize > q.choices.len() {
+                    let path = if q.answer.is_multiple() {
+                        format!("{base}.answer.{ai}")
+                    } else {
+                        format!("{base}.answer")
+                    };
+                    push(
+                        &path,
+                        Severity::Error,
+                        format!(
+                            "answer {n} does not exist: the question has {} choices",
+                            q.choices.len()
+                        ),
+                        format!("answers count from 1 to {}", q.choices.len()),
+                    );
+                }
+            }
+        }
+    }
+    diags
+}
+
+pub fn ex_error(
+    file: &TextFile,
+    loc: &Locator,
+    path: &str,
+    sev: Severity,
+    msg: String,
+) -> Diagnostic {
+    let yaml = &file.source.text;
+    let at = loc.key_or_parent(path);
+    let o = Origin::new(&file.source, 0);
+    match sev {
+        Severity::Error => o.error_at(yaml, at, msg),
+        Severity::Warning => o.warning_at(yaml, at, msg),
+    }
+}

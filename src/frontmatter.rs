@@ -1,0 +1,152 @@
+//! Stage 3: split each Markdown file into YAML front matter and body, and
+//! parse the front matter into typed fields.
+
+use rayon::prelude::*;
+use serde::Deserialize;
+
+use crate::diag::{Diagnostic, Source};
+use crate::discover::TextFile;
+use crate::yaml::{self, Origin};
+
+/// The front matter of a lesson, chapter index or the home page.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    pub title: String,
+    #[serde(default)]
+    pub summary: Option<String>,
+    /// Position among its siblings; defaults to the file name's number prefix.
+    #[serde(default)]
+    pub order: Option<i64>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Minutes.
+    #[serde(default)]
+    pub duration: Option<u32>,
+    #[serde(default)]
+    pub draft: bool,
+    #[serde(default)]
+    pub objectives: Vec<String>,
+}
+
+/// A Markdown file with its front matter parsed.
+#[derive(Debug, Clone)]
+pub struct ParsedPage {
+    pub file: TextFile,
+    pub front: FrontMatter,
+    /// Byte offset where the Markdown body starts.
+    pub body_offset: usize,
+}
+
+impl ParsedPage {
+    pub fn body(&self) -> &str {
+        &self.file.source.text[self.body_offset..]
+    }
+}
+
+const EXAMPLE: &str = "start the file with:\n---\ntitle: Your lesson title\n---";
+
+/// The front matter block: the YAML text's byte range and where the body starts.
+pub fn split(src: &Source) -> Result<(std::ops::Range<usize>, usize), Diagnostic> {
+    let text = &src.text[..];
+    let first_line = text.split('\n').next().unwrap_or("");
+    if first_line.trim_end() != "---" {
+        return Err(
+            Diagnostic::error_at(src, 0..first_line.len().min(3), "missing front matter")
+                .with_hint(format!(
+                    "every page needs a YAML front matter block with a title; {EXAMPLE}"
+                )),
+        );
+    }
+    let yaml_start = (first_line.len() + 1).min(text.len());
+    let mut pos = yaml_start;
+    for line in text[yaml_start..].split_inclusive('\n') {
+        let t = line.trim_end();
+        if t == "---" || t == "..." {
+            return Ok((yaml_start..pos, pos + line.len()));
+        }
+        pos += line.len();
+    }
+    Err(
+        Diagnostic::error_at(src, 0..3, "front matter is never closed")
+            .with_hint("add a line containing only `---` after the last front-matter key"),
+    )
+}
+
+/// Splits and parses one page's front matter.
+pub fn parse_page(file: TextFile) -> Result<ParsedPage, Diagnostic> {
+    let src = &file.source;
+    let (range, body_offset) = split(src)?;
+    let yaml_text = &src.text[range.clone()];
+    if yaml::is_empty_document(yaml_text) {
+        return Err(Diagnostic::error_at(src, 0..3, "front matter is empty")
+            .with_hint("add at least `title: Your title`"));
+    }
+    let front: FrontMatter = yaml::parse(yaml_text, Origin::new(src, range.start))?;
+    if front.title.trim().is_empty() {
+        let loc = yaml::Locator::new(yaml_text);
+        let at = loc.key("title").unwrap_or(0);
+        return Err(Origin::new(src, range.start)
+            .error_at(yaml_text, at, "the title is empty")
+            .with_hint("give the page a title"));
+    }
+    Ok(ParsedPage {
+        file,
+        front,
+        body_offset,
+    })
+}
+
+/// Parses every page in parallel; returns the pages that parsed and a
+/// diagnostic for each one that did not.
+pub fn parse_pages(files: Vec<TextFile>) -> (Vec<ParsedPage>, Vec<Diagnostic>) {
+    let results: Vec<Result<ParsedPage, Diagnostic>> =
+        files.into_par_iter().map(parse_page).collect();
+    let mut pages = Vec::with_capacity(results.len());
+    let mut diags = Vec::new();
+    for r in results {
+        match r {
+            Ok(p) => pages.push(p),
+            Err(d) => diags.push(d),
+        }
+    }
+    (pages, diags)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(text: &str) -> Result<ParsedPage, Diagnostic> {
+        parse_page(TextFile {
+            rel: "a.md".into(),
+            source: Source::new("content/a.md", text.to_string()),
+        })
+    }
+
+    #[test]
+    fn parses_and_finds_body() {
+        let p = page("---\ntitle: Hi\nduration: 5\n---\n# Body\n").unwrap();
+        assert_eq!(p.front.title, "Hi");
+        assert_eq!(p.body(), "# Body\n");
+    }
+
+    #[test]
+    fn errors() {
+        assert_eq!(
+            page("---\ntitle: Hi\n# Body\n").unwrap_err().message,
+            "front matter is never closed"
+        );
+        assert_eq!(
+            page("---\n---\nbody").unwrap_err().message,
+            "front matter is empty"
+        );
+        assert_eq!(
+            page("# no front matter").unwrap_err().message,
+            "missing front matter"
+        );
+        let d = page("---\ntitle: Hi\nsumary: x\n---\n").unwrap_err();
+        assert_eq!((d.line, d.col), (3, 1));
+        assert_eq!(d.hint.as_deref(), Some("did you mean `summary`?"));
+    }
+}

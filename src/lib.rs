@@ -1,0 +1,290 @@
+//! handbook: a static site generator for leadership handbooks.
+//!
+//! [`build`] is one straight pipeline; each stage is a module and data flows
+//! one way through them:
+//!
+//! 1. [`config`]: `book.toml`
+//! 2. [`discover`]: the files under `content/`
+//! 3. [`frontmatter`], [`exercise`], [`workshop`]: front matter and YAML
+//! 4. [`model`]: order, navigation and ids
+//! 5. [`markdown`]: one parse per page (HTML, headings, search text, links)
+//! 6. [`validate`]: cross-references; every error collected
+//! 7. [`search`]: the sharded search index
+//! 8. [`theme`]: templates, embedded default plus overrides
+//! 9. [`render`]: typed views through the templates
+//! 10. [`output`]: the atomic write (done by the caller: `build` returns the
+//!     files in memory)
+
+pub mod config;
+pub mod diag;
+pub mod discover;
+pub mod exercise;
+pub mod frontmatter;
+pub mod fsx;
+pub mod init;
+pub mod markdown;
+pub mod model;
+pub mod output;
+pub mod render;
+pub mod search;
+pub mod serve;
+pub mod theme;
+pub mod validate;
+pub mod workshop;
+mod yaml;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+pub use config::{Config, Edition};
+pub use diag::{Diagnostic, Failure, Severity};
+
+/// One file of the built site.
+#[derive(Debug, Clone)]
+pub struct OutputFile {
+    /// Path relative to the site root, `/`-separated.
+    pub path: String,
+    pub bytes: Arc<[u8]>,
+}
+
+impl OutputFile {
+    pub fn new(path: String, bytes: Vec<u8>) -> OutputFile {
+        OutputFile {
+            path,
+            bytes: bytes.into(),
+        }
+    }
+}
+
+/// A built site, in memory.
+#[derive(Debug)]
+pub struct Site {
+    /// Every file, sorted by path.
+    pub files: Vec<OutputFile>,
+    /// Problems that did not stop the build.
+    pub warnings: Vec<Diagnostic>,
+    /// Wall time of each pipeline stage, in order.
+    pub timings: Vec<(&'static str, Duration)>,
+    pub pages: usize,
+    pub exercises: usize,
+}
+
+impl Site {
+    pub fn get(&self, path: &str) -> Option<&[u8]> {
+        self.files
+            .binary_search_by(|f| f.path.as_str().cmp(path))
+            .ok()
+            .map(|i| &*self.files[i].bytes)
+    }
+    pub fn text(&self, path: &str) -> Option<&str> {
+        self.get(path).and_then(|b| std::str::from_utf8(b).ok())
+    }
+}
+
+/// Hooks for progress reporting; the default does nothing.
+#[derive(Default)]
+pub struct Progress<'a> {
+    /// Called with the number of pages about to be rendered.
+    pub start: Option<&'a (dyn Fn(u64) + Sync)>,
+    /// Called as pages finish.
+    pub tick: Option<&'a (dyn Fn(u64) + Sync)>,
+}
+
+struct Stages {
+    last: Instant,
+    timings: Vec<(&'static str, Duration)>,
+}
+
+impl Stages {
+    fn lap(&mut self, name: &'static str) {
+        let now = Instant::now();
+        self.timings.push((name, now - self.last));
+        self.last = now;
+    }
+}
+
+fn fail(mut diags: Vec<Diagnostic>) -> Failure {
+    diag::sort(&mut diags);
+    Failure { diagnostics: diags }
+}
+
+/// Builds the handbook described by `config` into memory.
+///
+/// Returns every problem at once: if any is an error, the result is a
+/// [`Failure`] listing errors and warnings; otherwise the site and its warnings.
+pub fn build(config: &Config) -> Result<Site, Failure> {
+    build_with(config, &Progress::default())
+}
+
+pub fn build_with(config: &Config, progress: &Progress<'_>) -> Result<Site, Failure> {
+    let mut t = Stages {
+        last: Instant::now(),
+        timings: Vec::new(),
+    };
+    let mut diags: Vec<Diagnostic> = Vec::new();
+    let has_errors = |d: &[Diagnostic]| d.iter().any(Diagnostic::is_error);
+
+    // 2. discover
+    let (found, d) = discover::discover(config);
+    diags.extend(d);
+    t.lap("discover");
+
+    // 3. front matter and YAML
+    let (pages, d) = frontmatter::parse_pages(found.pages);
+    diags.extend(d);
+    let (mut exercises, d) = exercise::parse_all(found.exercises);
+    diags.extend(d);
+    t.lap("front matter");
+
+    // 4. model
+    let (book, d) = model::build(pages, found.assets, config.drafts);
+    diags.extend(d);
+    if book.pages.is_empty() {
+        return Err(fail(diags));
+    }
+    diags.extend(exercise::validate(&mut exercises, &book));
+    let (workshops, d) = workshop::build_all(found.workshops, &book, &exercises);
+    diags.extend(d);
+    t.lap("model");
+
+    // 5. markdown: one parse per page
+    let settings = markdown::Settings {
+        book: &book,
+        options: &config.book.markdown,
+        edition: config.edition,
+    };
+    let rendered: Vec<markdown::Rendered> = book
+        .pages
+        .par_iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let dir = p.rel().rfind('/').map_or("", |k| &p.rel()[..k]);
+            markdown::render(
+                &markdown::Input {
+                    source: p.source(),
+                    text: p.parsed.body(),
+                    origin: markdown::TextOrigin::Slice(p.parsed.body_offset),
+                    dir,
+                    out: &p.out,
+                    page: Some(i),
+                },
+                &settings,
+            )
+        })
+        .collect();
+    for r in &rendered {
+        diags.extend(r.diags.iter().cloned());
+    }
+    t.lap("markdown");
+
+    // 6. validate
+    diags.extend(validate::cross_references(&book, &rendered, &exercises));
+    if has_errors(&diags) {
+        return Err(fail(diags));
+    }
+    t.lap("validate");
+
+    // 7. search index
+    let search_files = if config.book.search.enabled {
+        search::build_index(&search::Inputs {
+            config,
+            book: &book,
+            rendered: &rendered,
+            exercises: &exercises,
+        })
+    } else {
+        Vec::new()
+    };
+    t.lap("search");
+
+    // 8. theme
+    let theme = theme::load(config).map_err(|d| fail(diags.iter().cloned().chain(d).collect()))?;
+    t.lap("theme");
+
+    // 9. render
+    let logo = logo_file(config).map_err(|d| fail(diags.iter().cloned().chain([d]).collect()))?;
+    let site_view = render::site_view(
+        config,
+        &exercises,
+        &workshops,
+        logo.as_ref().map(|f| f.path.clone()),
+    );
+    let inputs = render::Inputs {
+        config,
+        book: &book,
+        rendered: &rendered,
+        exercises: &exercises,
+        workshops: &workshops,
+        theme: &theme,
+    };
+    if let Some(start) = progress.start {
+        start(book.pages.len() as u64);
+    }
+    let noop = |_: u64| {};
+    let tick: &(dyn Fn(u64) + Sync) = progress.tick.unwrap_or(&noop);
+    let (mut files, d) = render::render_all(&inputs, &site_view, tick)
+        .map_err(|d| fail(diags.iter().cloned().chain(d).collect()))?;
+    diags.extend(d);
+    files.push(render::nav_script(&book));
+    files.extend(search_files);
+    files.extend(
+        theme
+            .statics
+            .iter()
+            .map(|(name, bytes)| OutputFile::new(format!("_theme/{name}"), bytes.clone())),
+    );
+    files.extend(logo);
+    files.extend(book.assets.iter().map(|a| OutputFile {
+        path: a.out.clone(),
+        bytes: a.asset.bytes.clone(),
+    }));
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    if let Some(w) = files
+        .windows(2)
+        .find(|w| w[0].path.eq_ignore_ascii_case(&w[1].path))
+    {
+        diags.push(
+            Diagnostic::file(
+                Severity::Error,
+                format!("content/{}", w[1].path),
+                format!("two outputs share the path `{}`", w[1].path),
+            )
+            .with_hint("a content file takes a path the generator uses; rename it"),
+        );
+        return Err(fail(diags));
+    }
+    t.lap("render");
+
+    diag::sort(&mut diags);
+    Ok(Site {
+        files,
+        warnings: diags,
+        timings: t.timings,
+        pages: book.pages.len(),
+        exercises: exercises.len(),
+    })
+}
+
+/// The logo from `[branding] logo`, published as `_theme/logo.<ext>`.
+fn logo_file(config: &Config) -> Result<Option<OutputFile>, Diagnostic> {
+    let Some(logo) = &config.book.branding.logo else {
+        return Ok(None);
+    };
+    let path = config.root.join(logo.get_ref());
+    let bytes = fsx::read(&path).map_err(|e| {
+        Diagnostic::error_at(
+            &config.book_source,
+            logo.span(),
+            format!("cannot read the logo: {}", e.source),
+        )
+        .with_hint("the logo path is relative to the folder holding book.toml")
+    })?;
+    let ext = logo
+        .get_ref()
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_else(|| "png".into());
+    Ok(Some(OutputFile::new(format!("_theme/logo.{ext}"), bytes)))
+}

@@ -1,0 +1,330 @@
+//! The `handbook` command line: thin wrappers around [`handbook::build`].
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Args, Parser, Subcommand};
+use handbook::diag::Printer;
+use handbook::{Config, Diagnostic, Edition, Failure};
+
+#[derive(Parser)]
+#[command(
+    name = "handbook",
+    version,
+    about = "Build leadership handbooks from Markdown lessons and YAML exercises."
+)]
+struct Cli {
+    /// Print only errors.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Print stage timings and more detail.
+    #[arg(short, long, global = true)]
+    verbose: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site.
+    Build(BuildArgs),
+    /// Run every validation and write nothing.
+    Check {
+        /// The handbook folder (holding book.toml).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Check as this edition (facilitator text is checked in both).
+        #[arg(long, value_enum)]
+        edition: Option<EditionArg>,
+    },
+    /// Remove the built site.
+    Clean {
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// The output folder to remove (default: output-dir from book.toml).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Create a new handbook in DIR.
+    Init { dir: PathBuf },
+    /// Print the JSON Schema of exercise files, for editor completion.
+    Schema,
+    /// Serve the site on 127.0.0.1 with live reload.
+    Serve(handbook_serve::ServeArgs),
+}
+
+#[derive(Args)]
+struct BuildArgs {
+    /// The handbook folder (holding book.toml).
+    #[arg(default_value = ".")]
+    dir: PathBuf,
+    /// Output folder (default: output-dir from book.toml).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Build only this edition (default: the editions listed in book.toml).
+    #[arg(long, value_enum)]
+    edition: Option<EditionArg>,
+    /// Include lessons marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum EditionArg {
+    Participant,
+    Facilitator,
+}
+
+impl From<EditionArg> for Edition {
+    fn from(e: EditionArg) -> Edition {
+        match e {
+            EditionArg::Participant => Edition::Participant,
+            EditionArg::Facilitator => Edition::Facilitator,
+        }
+    }
+}
+
+mod handbook_serve {
+    pub use handbook::serve::ServeArgs;
+}
+
+struct Ui {
+    quiet: bool,
+    verbose: bool,
+    printer: Printer,
+}
+
+impl Ui {
+    fn report(&self, failure: &Failure) {
+        self.printer.eprint(&failure.diagnostics);
+        let errors = failure.errors().count();
+        let warnings = failure.diagnostics.len() - errors;
+        eprintln!("{}", summary_line(errors, warnings));
+    }
+
+    fn warnings(&self, warnings: &[Diagnostic]) {
+        if !self.quiet && !warnings.is_empty() {
+            self.printer.eprint(warnings);
+        }
+    }
+}
+
+fn summary_line(errors: usize, warnings: usize) -> String {
+    let plural = |n: usize, w: &str| {
+        if n == 1 {
+            format!("1 {w}")
+        } else {
+            format!("{n} {w}s")
+        }
+    };
+    if warnings > 0 {
+        format!(
+            "build failed: {} and {}",
+            plural(errors, "error"),
+            plural(warnings, "warning")
+        )
+    } else {
+        format!("build failed: {}", plural(errors, "error"))
+    }
+}
+
+fn load(dir: &Path, ui: &Ui) -> Result<Config, ExitCode> {
+    Config::load(dir).map_err(|f| {
+        ui.report(&f);
+        ExitCode::from(1)
+    })
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let ui = Ui {
+        quiet: cli.quiet,
+        verbose: cli.verbose,
+        printer: Printer::for_stderr(),
+    };
+    let result = match cli.command {
+        Command::Build(args) => build(&args, &ui),
+        Command::Check { dir, edition } => check(&dir, edition, &ui),
+        Command::Clean { dir, out } => clean(&dir, out, &ui),
+        Command::Init { dir } => init(&dir, &ui),
+        Command::Schema => {
+            println!("{}", handbook::exercise::json_schema());
+            Ok(())
+        }
+        Command::Serve(args) => handbook::serve::run(&args, cli.quiet).map_err(|f| {
+            ui.report(&f);
+            ExitCode::from(1)
+        }),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(code) => code,
+    }
+}
+
+fn build(args: &BuildArgs, ui: &Ui) -> Result<(), ExitCode> {
+    let mut config = load(&args.dir, ui)?;
+    config.drafts |= args.drafts;
+    let editions: Vec<Edition> = match args.edition {
+        Some(e) => vec![e.into()],
+        None => config.book.build.editions.clone(),
+    };
+    for edition in editions {
+        config.edition = edition;
+        config.out_dir = match &args.out {
+            Some(o) => o.clone(),
+            None => config.default_out_dir(edition),
+        };
+        build_one(&config, ui)?;
+    }
+    Ok(())
+}
+
+fn build_one(config: &Config, ui: &Ui) -> Result<(), ExitCode> {
+    let started = Instant::now();
+    // Refuse a dangerous output folder before doing any work.
+    if let Err(d) = handbook::output::check_out_dir(config, &config.out_dir) {
+        ui.report(&Failure::from(d));
+        return Err(ExitCode::from(1));
+    }
+    let bar = progress_bar(ui);
+    let start = |n: u64| {
+        if let Some(b) = &bar {
+            b.set_length(n);
+            b.set_message("rendering");
+        }
+    };
+    let tick = |n: u64| {
+        if let Some(b) = &bar {
+            b.inc(n);
+        }
+    };
+    let hooks = handbook::Progress {
+        start: Some(&start),
+        tick: Some(&tick),
+    };
+    let site = handbook::build_with(config, &hooks);
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    let site = site.map_err(|f| {
+        ui.report(&f);
+        ExitCode::from(1)
+    })?;
+    ui.warnings(&site.warnings);
+    let write_started = Instant::now();
+    let stats =
+        handbook::output::write_site(config, &config.out_dir, &site.files).map_err(|d| {
+            ui.report(&Failure::from(d));
+            ExitCode::from(1)
+        })?;
+    if ui.verbose {
+        for (stage, d) in &site.timings {
+            eprintln!("  {stage:<14} {:>8.1} ms", d.as_secs_f64() * 1000.0);
+        }
+        eprintln!(
+            "  {:<14} {:>8.1} ms",
+            "write",
+            write_started.elapsed().as_secs_f64() * 1000.0
+        );
+    }
+    if !ui.quiet {
+        let warn = if site.warnings.is_empty() {
+            String::new()
+        } else {
+            format!(", {} warning(s)", site.warnings.len())
+        };
+        eprintln!(
+            "built the {} edition: {} pages, {} exercises into {} in {:.2} s ({} files written, {} unchanged{warn})",
+            config.edition.name(),
+            site.pages,
+            site.exercises,
+            config.out_dir.display(),
+            started.elapsed().as_secs_f64(),
+            stats.written,
+            stats.unchanged,
+        );
+    }
+    Ok(())
+}
+
+fn progress_bar(ui: &Ui) -> Option<indicatif::ProgressBar> {
+    if ui.quiet || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{msg} {bar:30} {pos}/{len} pages") {
+        bar.set_style(style);
+    }
+    Some(bar)
+}
+
+fn check(dir: &Path, edition: Option<EditionArg>, ui: &Ui) -> Result<(), ExitCode> {
+    let mut config = load(dir, ui)?;
+    let editions: Vec<Edition> = match edition {
+        Some(e) => vec![e.into()],
+        // Facilitator text only reaches the facilitator edition: check both.
+        None => vec![Edition::Participant, Edition::Facilitator],
+    };
+    let mut warnings: Vec<Diagnostic> = Vec::new();
+    for e in editions {
+        config.edition = e;
+        let site = handbook::build(&config).map_err(|f| {
+            ui.report(&f);
+            ExitCode::from(1)
+        })?;
+        for w in site.warnings {
+            if !warnings.iter().any(|x| x.to_string() == w.to_string()) {
+                warnings.push(w);
+            }
+        }
+    }
+    ui.warnings(&warnings);
+    if !ui.quiet {
+        eprintln!("check passed: no errors, {} warning(s)", warnings.len());
+    }
+    Ok(())
+}
+
+fn clean(dir: &Path, out: Option<PathBuf>, ui: &Ui) -> Result<(), ExitCode> {
+    let config = load(dir, ui)?;
+    let outs = match out {
+        Some(o) => vec![o],
+        None => vec![
+            config.default_out_dir(Edition::Participant),
+            config.default_out_dir(Edition::Facilitator),
+        ],
+    };
+    for o in outs {
+        match handbook::output::clean(&config, &o) {
+            Ok(true) if !ui.quiet => eprintln!("removed {}", o.display()),
+            Ok(_) => {}
+            Err(d) => {
+                ui.report(&Failure::from(d));
+                return Err(ExitCode::from(1));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn init(dir: &Path, ui: &Ui) -> Result<(), ExitCode> {
+    match handbook::init::init(dir) {
+        Ok(files) => {
+            if !ui.quiet {
+                for f in files {
+                    eprintln!("  created {}", dir.join(f).display());
+                }
+                eprintln!("next: handbook build {}", dir.display());
+            }
+            Ok(())
+        }
+        Err(d) => {
+            ui.report(&Failure::from(d));
+            Err(ExitCode::from(1))
+        }
+    }
+}

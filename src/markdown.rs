@@ -1,0 +1,672 @@
+//! Stage 5: one pulldown-cmark parse per Markdown text. The same event
+//! stream yields the page HTML, the heading list (for ids and the on-page
+//! contents), the plain text per section (for search) and the links and
+//! exercise placements that the validate stage checks.
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use pulldown_cmark::{
+    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
+};
+
+use crate::config::{Edition, MarkdownOptions};
+use crate::diag::{Diagnostic, Source};
+use crate::model::{relative_url, Book};
+
+/// A heading of a page, with its unique id.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    /// Plain text, shown escaped in the on-page contents.
+    pub text: String,
+}
+
+/// The plain text under one heading (or before the first one), for search.
+#[derive(Debug, Clone, Default)]
+pub struct TextSection {
+    /// Index into the headings; `None` for the text before the first heading.
+    pub heading: Option<usize>,
+    pub text: String,
+}
+
+/// A link to another page's anchor, checked once every page is parsed.
+#[derive(Debug, Clone)]
+pub struct AnchorLink {
+    /// Target page index in the book.
+    pub page: usize,
+    pub anchor: String,
+    /// Byte range of the link in the source file.
+    pub range: Range<usize>,
+}
+
+/// A `{{ exercise: id }}` placement.
+#[derive(Debug, Clone)]
+pub struct ExercisePlacement {
+    pub id: String,
+    pub range: Range<usize>,
+}
+
+#[derive(Debug, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub headings: Vec<Heading>,
+    pub sections: Vec<TextSection>,
+    pub anchor_links: Vec<AnchorLink>,
+    pub exercises: Vec<ExercisePlacement>,
+    pub diags: Vec<Diagnostic>,
+}
+
+/// Where a Markdown text comes from and where its HTML goes.
+pub struct Input<'a> {
+    pub source: &'a Source,
+    /// The Markdown text.
+    pub text: &'a str,
+    /// Where the text sits in the source file, for diagnostics.
+    pub origin: TextOrigin,
+    /// Folder of the source file under `content/` (links resolve from it).
+    pub dir: &'a str,
+    /// Output path of the page the HTML lands on.
+    pub out: &'a str,
+    /// Index of the page itself in the book, for same-page anchors.
+    pub page: Option<usize>,
+}
+
+/// How positions in the Markdown text map to the source file.
+#[derive(Debug, Clone, Copy)]
+pub enum TextOrigin {
+    /// The text is the file's bytes from this offset on (a page body).
+    Slice(usize),
+    /// The text was unfolded from YAML; diagnostics point at this offset (its key).
+    At(usize),
+}
+
+pub struct Settings<'a> {
+    pub book: &'a Book,
+    pub options: &'a MarkdownOptions,
+    pub edition: Edition,
+}
+
+/// Ids that the theme uses; heading ids never take them.
+pub fn is_theme_id(id: &str) -> bool {
+    id.starts_with("hb-") || id.starts_with("fn-") || id.starts_with("ex-")
+}
+
+/// A heading's anchor: its text slugged; never empty, never a theme id.
+pub fn heading_slug(text: &str) -> String {
+    let s = crate::model::slugify(text);
+    if s.is_empty() {
+        "section".into()
+    } else if is_theme_id(&s) {
+        format!("h-{s}")
+    } else {
+        s
+    }
+}
+
+fn parser_options(o: &MarkdownOptions) -> Options {
+    let mut opts = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM;
+    if o.smart_punctuation {
+        opts |= Options::ENABLE_SMART_PUNCTUATION;
+    }
+    opts
+}
+
+const FACILITATOR_MARK: &str = "[!FACILITATOR]";
+
+/// Renders Markdown with the handbook's rules.
+pub fn render(input: &Input<'_>, settings: &Settings<'_>) -> Rendered {
+    let text = input.text;
+    let events: Vec<(Event<'_>, Range<usize>)> = pulldown_cmark::utils::TextMergeWithOffset::new(
+        Parser::new_ext(text, parser_options(settings.options)).into_offset_iter(),
+    )
+    .collect();
+
+    let mut r = Rendered::default();
+    let mut out: Vec<Event<'_>> = Vec::with_capacity(events.len() + 16);
+    let mut ids: HashSet<String> = HashSet::new();
+    let mut quote_is_callout: Vec<bool> = Vec::new();
+    let mut section = TextSection::default();
+    let mut in_heading: Option<usize> = None;
+    let mut warned_html = false;
+    let at = |range: &Range<usize>| match input.origin {
+        TextOrigin::Slice(base) => base + range.start..base + range.end,
+        TextOrigin::At(o) => o..o,
+    };
+
+    let mut i = 0;
+    while i < events.len() {
+        let (ev, range) = &events[i];
+        match ev {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
+                let end = find_end(&events, i);
+                let heading_text = plain_text(&events[i + 1..end]);
+                let wanted = id
+                    .as_ref()
+                    .map(|s| s.to_string())
+                    .unwrap_or_else(|| heading_slug(&heading_text));
+                let mut unique = wanted.clone();
+                let mut n = 1;
+                while !ids.insert(unique.clone()) {
+                    unique = format!("{wanted}-{n}");
+                    n += 1;
+                }
+                if !section.text.trim().is_empty() || section.heading.is_some() {
+                    r.sections.push(std::mem::take(&mut section));
+                }
+                r.headings.push(Heading {
+                    level: level_num(*level),
+                    id: unique.clone(),
+                    text: heading_text,
+                });
+                section.heading = Some(r.headings.len() - 1);
+                in_heading = Some(r.headings.len() - 1);
+                out.push(Event::Start(Tag::Heading {
+                    level: *level,
+                    id: Some(CowStr::from(unique)),
+                    classes: classes.clone(),
+                    attrs: attrs.clone(),
+                }));
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                in_heading = None;
+                out.push(ev.clone());
+            }
+            Event::Start(Tag::BlockQuote(kind)) => {
+                if kind.is_none() && starts_with_marker(&events, i) {
+                    if settings.edition.is_facilitator() {
+                        quote_is_callout.push(true);
+                        out.push(Event::Html(
+                            callout_open("facilitator", "Facilitator").into(),
+                        ));
+                        i = skip_marker(&events, i, &mut out);
+                        continue;
+                    }
+                    // Participant edition: the whole block is left out, search text included.
+                    i = find_end(&events, i) + 1;
+                    continue;
+                }
+                match kind {
+                    Some(k) => {
+                        let (class, title) = callout_kind(*k);
+                        quote_is_callout.push(true);
+                        out.push(Event::Html(callout_open(class, title).into()));
+                    }
+                    None => {
+                        quote_is_callout.push(false);
+                        out.push(ev.clone());
+                    }
+                }
+            }
+            Event::End(TagEnd::BlockQuote(_)) => {
+                if quote_is_callout.pop().unwrap_or(false) {
+                    out.push(Event::Html("</div>\n".into()));
+                } else {
+                    out.push(ev.clone());
+                }
+                section.text.push(' ');
+            }
+            Event::Start(Tag::Paragraph) => {
+                if let (Some((Event::Text(t), trange)), Some((Event::End(TagEnd::Paragraph), _))) =
+                    (events.get(i + 1), events.get(i + 2))
+                {
+                    if let Some(id) = exercise_placement(t) {
+                        if is_slug(id) {
+                            r.exercises.push(ExercisePlacement {
+                                id: id.to_string(),
+                                range: at(trange),
+                            });
+                            out.push(Event::Html(format!("<!--hb:exercise:{id}-->\n").into()));
+                        } else {
+                            r.diags.push(
+                                Diagnostic::error_at(
+                                    input.source,
+                                    at(trange),
+                                    format!("`{id}` is not a valid exercise id"),
+                                )
+                                .with_hint(
+                                    "exercise ids are lower-case letters, digits and dashes",
+                                ),
+                            );
+                        }
+                        i += 3;
+                        continue;
+                    }
+                }
+                out.push(ev.clone());
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let url = resolve_url(dest_url, false, &at(range), input, settings, &mut r);
+                out.push(Event::Start(Tag::Link {
+                    link_type: *link_type,
+                    dest_url: url.into(),
+                    title: title.clone(),
+                    id: id.clone(),
+                }));
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let url = resolve_url(dest_url, true, &at(range), input, settings, &mut r);
+                out.push(Event::Start(Tag::Image {
+                    link_type: *link_type,
+                    dest_url: url.into(),
+                    title: title.clone(),
+                    id: id.clone(),
+                }));
+            }
+            Event::Start(Tag::Table(_)) => {
+                out.push(Event::Html("<div class=\"table-wrap\">".into()));
+                out.push(ev.clone());
+            }
+            Event::End(TagEnd::Table) => {
+                out.push(ev.clone());
+                out.push(Event::Html("</div>\n".into()));
+            }
+            Event::Start(Tag::HtmlBlock) if !settings.options.allow_html => {
+                warn_html(&mut warned_html, input, at(range), &mut r);
+                out.push(Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(
+                    "html".into(),
+                ))));
+            }
+            Event::End(TagEnd::HtmlBlock) if !settings.options.allow_html => {
+                out.push(Event::End(TagEnd::CodeBlock));
+            }
+            Event::Html(h) | Event::InlineHtml(h) if !settings.options.allow_html => {
+                warn_html(&mut warned_html, input, at(range), &mut r);
+                out.push(Event::Text(h.clone()));
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if in_heading.is_none() {
+                    section.text.push_str(t);
+                }
+                out.push(ev.clone());
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                section.text.push(' ');
+                out.push(ev.clone());
+            }
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::CodeBlock,
+            ) => {
+                section.text.push(' ');
+                out.push(ev.clone());
+            }
+            _ => out.push(ev.clone()),
+        }
+        i += 1;
+    }
+    if !section.text.trim().is_empty() || section.heading.is_some() {
+        r.sections.push(section);
+    }
+    r.html.reserve(text.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut r.html, out.into_iter());
+    r
+}
+
+fn warn_html(warned: &mut bool, input: &Input<'_>, range: Range<usize>, r: &mut Rendered) {
+    if !*warned {
+        *warned = true;
+        r.diags.push(
+            Diagnostic::warning_at(input.source, range, "raw HTML is shown as text")
+                .with_hint("write it in Markdown, or set `allow-html = true` under [markdown] in book.toml if you trust every author"),
+        );
+    }
+}
+
+fn level_num(l: HeadingLevel) -> u8 {
+    l as u8
+}
+
+/// Index of the event that closes the one opened at `start`.
+fn find_end(events: &[(Event<'_>, Range<usize>)], start: usize) -> usize {
+    let mut depth = 0usize;
+    for (j, (ev, _)) in events.iter().enumerate().skip(start) {
+        match ev {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => {
+                depth -= 1;
+                if depth == 0 {
+                    return j;
+                }
+            }
+            _ => {}
+        }
+    }
+    events.len() - 1
+}
+
+fn plain_text(events: &[(Event<'_>, Range<usize>)]) -> String {
+    let mut s = String::new();
+    for (ev, _) in events {
+        match ev {
+            Event::Text(t) | Event::Code(t) => s.push_str(t),
+            Event::SoftBreak | Event::HardBreak => s.push(' '),
+            _ => {}
+        }
+    }
+    s.trim().to_string()
+}
+
+/// Whether the block quote opened at `i` starts with `[!FACILITATOR]`.
+fn starts_with_marker(events: &[(Event<'_>, Range<usize>)], i: usize) -> bool {
+    matches!(events.get(i + 1), Some((Event::Start(Tag::Paragraph), _)))
+        && matches!(events.get(i + 2), Some((Event::Text(t), _)) if t.trim_start().starts_with(FACILITATOR_MARK))
+}
+
+/// Emits the facilitator block's content without the marker; returns the next index.
+fn skip_marker<'a>(
+    events: &[(Event<'a>, Range<usize>)],
+    i: usize,
+    out: &mut Vec<Event<'a>>,
+) -> usize {
+    let Some((Event::Text(t), _)) = events.get(i + 2) else {
+        return i + 1;
+    };
+    let rest = t.trim_start()[FACILITATOR_MARK.len()..]
+        .trim_start()
+        .to_string();
+    let mut j = i + 3;
+    // The marker may stand alone on its line: drop the break after it, and an empty paragraph.
+    if rest.is_empty() {
+        if matches!(
+            events.get(j),
+            Some((Event::SoftBreak | Event::HardBreak, _))
+        ) {
+            j += 1;
+            out.push(Event::Start(Tag::Paragraph));
+        } else if matches!(events.get(j), Some((Event::End(TagEnd::Paragraph), _))) {
+            j += 1;
+        } else {
+            out.push(Event::Start(Tag::Paragraph));
+        }
+    } else {
+        out.push(Event::Start(Tag::Paragraph));
+        out.push(Event::Text(rest.into()));
+    }
+    j
+}
+
+fn callout_kind(k: BlockQuoteKind) -> (&'static str, &'static str) {
+    match k {
+        BlockQuoteKind::Note => ("note", "Note"),
+        BlockQuoteKind::Tip => ("tip", "Tip"),
+        BlockQuoteKind::Important => ("important", "Important"),
+        BlockQuoteKind::Warning => ("warning", "Warning"),
+        BlockQuoteKind::Caution => ("caution", "Caution"),
+    }
+}
+
+fn callout_open(class: &str, title: &str) -> String {
+    format!("<div class=\"callout callout-{class}\" role=\"note\">\n<p class=\"callout-title\">{title}</p>\n")
+}
+
+/// `{{ exercise: some-id }}` → `some-id`.
+fn exercise_placement(t: &str) -> Option<&str> {
+    let inner = t.trim().strip_prefix("{{")?.strip_suffix("}}")?.trim();
+    let id = inner
+        .strip_prefix("exercise")?
+        .trim_start()
+        .strip_prefix(':')?
+        .trim();
+    Some(id)
+}
+
+pub fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// The scheme of a URL, lower-cased, if it has one.
+fn scheme(url: &str) -> Option<String> {
+    let colon = url.find(':')?;
+    let s = &url[..colon];
+    let valid = s.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
+    // Browsers ignore tabs and newlines inside schemes (`java\tscript:`).
+    let cleaned: String = url[..colon]
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect();
+    (valid || cleaned.chars().all(|c| c.is_ascii_alphanumeric()))
+        .then(|| cleaned.to_ascii_lowercase())
+}
+
+const SAFE_IMAGE_DATA: &[&str] = &[
+    "data:image/png",
+    "data:image/jpeg",
+    "data:image/gif",
+    "data:image/webp",
+    "data:image/avif",
+];
+
+/// Checks and rewrites a link or image URL; records what validate checks later.
+fn resolve_url(
+    url: &str,
+    image: bool,
+    range: &Range<usize>,
+    input: &Input<'_>,
+    settings: &Settings<'_>,
+    r: &mut Rendered,
+) -> String {
+    let trimmed = url.trim();
+    if let Some(s) = scheme(trimmed) {
+        let lower = trimmed.to_ascii_lowercase();
+        let dangerous = match s.as_str() {
+            "javascript" | "vbscript" => true,
+            "data" => !(image && SAFE_IMAGE_DATA.iter().any(|p| lower.starts_with(p))),
+            _ => false,
+        };
+        if dangerous {
+            r.diags.push(
+                Diagnostic::warning_at(input.source, range.clone(), format!("`{s}:` URL removed"))
+                    .with_hint("links may point to pages, files or web addresses; script and data URLs are unsafe"),
+            );
+            return "#".into();
+        }
+        return url.to_string();
+    }
+    if trimmed.starts_with("//") {
+        return url.to_string();
+    }
+    let (path, fragment) = match trimmed.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (trimmed, None),
+    };
+    let (path, query) = match path.split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (path, None),
+    };
+    if path.is_empty() {
+        // `#anchor` on the same page.
+        if let (Some(f), Some(page)) = (fragment, input.page) {
+            r.anchor_links.push(AnchorLink {
+                page,
+                anchor: f.to_string(),
+                range: range.clone(),
+            });
+        }
+        return url.to_string();
+    }
+    if path.starts_with('/') {
+        r.diags.push(
+            Diagnostic::warning_at(
+                input.source,
+                range.clone(),
+                "absolute path will break when the site is opened from disk",
+            )
+            .with_hint("write the link relative to this file, e.g. `../chapter/lesson.md`"),
+        );
+        return url.to_string();
+    }
+    let decoded = percent_decode(path);
+    let Some(target) = normalize(input.dir, &decoded) else {
+        r.diags.push(
+            Diagnostic::error_at(
+                input.source,
+                range.clone(),
+                format!("link `{path}` leads outside the content folder"),
+            )
+            .with_hint("link only to files inside `content/`"),
+        );
+        return "#".into();
+    };
+    let book = settings.book;
+    let page = book.by_rel.get(&target).copied().or_else(|| {
+        let idx = if target.is_empty() {
+            "index.md".to_string()
+        } else {
+            format!("{}/index.md", target.trim_end_matches('/'))
+        };
+        book.by_rel.get(&idx).copied()
+    });
+    let suffix = |base: String| {
+        let mut u = base;
+        if let Some(q) = query {
+            u.push('?');
+            u.push_str(q);
+        }
+        if let Some(f) = fragment {
+            u.push('#');
+            u.push_str(f);
+        }
+        u
+    };
+    if let Some(p) = page.filter(|_| !image) {
+        if let Some(f) = fragment.filter(|f| !f.is_empty()) {
+            r.anchor_links.push(AnchorLink {
+                page: p,
+                anchor: f.to_string(),
+                range: range.clone(),
+            });
+        }
+        return suffix(relative_url(input.out, &book.pages[p].out));
+    }
+    if let Some(&a) = book.asset_by_rel.get(&target) {
+        return suffix(relative_url(input.out, &book.assets[a].out));
+    }
+    let what = if image { "image" } else { "link" };
+    let hint = if target.ends_with(".md") {
+        closest_page(book, &target).map_or_else(
+            || "check the file name; links are relative to this file".to_string(),
+            |s| format!("did you mean `{}`?", relative_to(input.dir, &s)),
+        )
+    } else {
+        "check the file name; links are relative to this file and files must live in `content/`"
+            .to_string()
+    };
+    r.diags.push(
+        Diagnostic::error_at(
+            input.source,
+            range.clone(),
+            format!("{what} to missing file `{path}`"),
+        )
+        .with_hint(hint),
+    );
+    "#".into()
+}
+
+fn closest_page(book: &Book, target: &str) -> Option<String> {
+    crate::diag::did_you_mean(target, book.by_rel.keys().map(String::as_str)).map(str::to_string)
+}
+
+/// `target` (under `content/`) written relative to `dir`.
+fn relative_to(dir: &str, target: &str) -> String {
+    let from = if dir.is_empty() {
+        "x".to_string()
+    } else {
+        format!("{dir}/x")
+    };
+    relative_url(&from, target)
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let hex = |b: u8| (b as char).to_digit(16);
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Joins a relative path onto a folder under `content/`, resolving `.` and
+/// `..`; `None` when it climbs out of `content/`.
+pub fn normalize(dir: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
+    for c in rel.split('/') {
+        match c {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            c => parts.push(c),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placements_and_slugs() {
+        assert_eq!(
+            exercise_placement("{{ exercise: motivation-map }}"),
+            Some("motivation-map")
+        );
+        assert_eq!(exercise_placement("{{exercise:x}}"), Some("x"));
+        assert_eq!(exercise_placement("{{ other: x }}"), None);
+        assert_eq!(heading_slug("hb-main"), "h-hb-main");
+        assert_eq!(heading_slug("<>&"), "section");
+    }
+
+    #[test]
+    fn schemes() {
+        assert_eq!(scheme("JavaScript:alert(1)").as_deref(), Some("javascript"));
+        assert_eq!(
+            scheme("java\tscript:alert(1)").as_deref(),
+            Some("javascript")
+        );
+        assert_eq!(scheme("lesson.md"), None);
+        assert_eq!(scheme("https://x").as_deref(), Some("https"));
+    }
+
+    #[test]
+    fn normalizes_paths() {
+        assert_eq!(normalize("a/b", "../c/d.md").as_deref(), Some("a/c/d.md"));
+        assert_eq!(normalize("a", "../../x.md"), None);
+        assert_eq!(percent_decode("a%20b.md"), "a b.md");
+    }
+}

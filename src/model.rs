@@ -1,0 +1,489 @@
+//! Stage 4: the handbook's structure. Pages get ids, output paths, an order,
+//! parents and previous/next links; folders become chapters.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::diag::{Diagnostic, Severity, Source};
+use crate::discover::Asset;
+use crate::frontmatter::ParsedPage;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PageKind {
+    Home,
+    Chapter,
+    Lesson,
+}
+
+#[derive(Debug)]
+pub struct Page {
+    /// `chapter/lesson`: the source path under `content/` without number
+    /// prefixes or `.md`. Exercises and workshop plans name lessons by it.
+    pub id: String,
+    pub kind: PageKind,
+    pub parsed: ParsedPage,
+    /// Output path, `/`-separated, relative to the site root.
+    pub out: String,
+    /// The chapter this page belongs to (for a chapter index: itself).
+    pub section: usize,
+    pub prev: Option<usize>,
+    pub next: Option<usize>,
+}
+
+impl Page {
+    pub fn title(&self) -> &str {
+        &self.parsed.front.title
+    }
+    pub fn source(&self) -> &Source {
+        &self.parsed.file.source
+    }
+    pub fn rel(&self) -> &str {
+        &self.parsed.file.rel
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Node {
+    Page(usize),
+    Section(usize),
+}
+
+/// A folder under `content/` (the root folder is section 0, the home page).
+#[derive(Debug)]
+pub struct Section {
+    pub id: String,
+    /// Folder path under `content/` as written (`01-management`), `""` for the root.
+    pub dir: String,
+    /// The page for its `index.md`.
+    pub index: usize,
+    pub parent: Option<usize>,
+    /// Lessons and sub-chapters, in order.
+    pub children: Vec<Node>,
+}
+
+#[derive(Debug)]
+pub struct OutAsset {
+    pub asset: Asset,
+    pub out: String,
+}
+
+#[derive(Debug)]
+pub struct Book {
+    /// All pages in reading order: home first, then depth-first.
+    pub pages: Vec<Page>,
+    pub sections: Vec<Section>,
+    pub assets: Vec<OutAsset>,
+    /// Page index by source path under `content/`.
+    pub by_rel: HashMap<String, usize>,
+    /// Page index by id.
+    pub by_id: HashMap<String, usize>,
+    /// Asset output path by source path under `content/`.
+    pub asset_by_rel: HashMap<String, usize>,
+}
+
+impl Book {
+    /// The chapters above a page, outermost first (not including the home page).
+    pub fn ancestors(&self, page: usize) -> Vec<usize> {
+        let p = &self.pages[page];
+        let mut chain = Vec::new();
+        let mut s = if p.kind == PageKind::Chapter {
+            self.sections[p.section].parent
+        } else {
+            Some(p.section)
+        };
+        while let Some(i) = s {
+            if i != 0 {
+                chain.push(self.sections[i].index);
+            }
+            s = self.sections[i].parent;
+        }
+        chain.reverse();
+        chain
+    }
+
+    pub fn lessons(&self) -> impl Iterator<Item = &Page> {
+        self.pages.iter().filter(|p| p.kind == PageKind::Lesson)
+    }
+}
+
+/// Drops a leading number prefix such as `02-` or `10_`; returns it as well.
+pub fn strip_number(name: &str) -> (Option<i64>, &str) {
+    let digits = name.bytes().take_while(u8::is_ascii_digit).count();
+    if digits > 0 && digits < name.len() {
+        let rest = &name[digits..];
+        if let Some(r) = rest.strip_prefix(['-', '_', '.', ' ']) {
+            if !r.is_empty() {
+                return (name[..digits].parse().ok(), r);
+            }
+        }
+    }
+    (None, name)
+}
+
+/// A URL-safe slug: lower case, runs of other characters become one `-`.
+pub fn slugify(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut dash = false;
+    for c in s.chars() {
+        if c.is_alphanumeric() {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.extend(c.to_lowercase());
+        } else {
+            dash = true;
+        }
+    }
+    out
+}
+
+/// The slug of one path component (a folder or a file stem).
+pub fn component_slug(name: &str) -> String {
+    let (_, rest) = strip_number(name);
+    let s = slugify(rest);
+    if s.is_empty() {
+        slugify(name)
+    } else {
+        s
+    }
+}
+
+/// Output folder for a source folder: each component slugged.
+fn out_dir(dir: &str) -> String {
+    dir.split('/')
+        .filter(|c| !c.is_empty())
+        .map(component_slug)
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn parent_dir(rel: &str) -> &str {
+    rel.rfind('/').map_or("", |i| &rel[..i])
+}
+
+fn file_name(rel: &str) -> &str {
+    rel.rfind('/').map_or(rel, |i| &rel[i + 1..])
+}
+
+/// Output paths the generator itself writes; content may not use them.
+pub const RESERVED: &[&str] = &[
+    "exercises",
+    "workshops",
+    "search.html",
+    "contents.html",
+    "404.html",
+    "print.html",
+    "_theme",
+    "_search",
+    "nav.js",
+    "print",
+];
+
+/// Builds the structure from parsed pages and assets.
+pub fn build(pages: Vec<ParsedPage>, assets: Vec<Asset>, drafts: bool) -> (Book, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let pages: Vec<ParsedPage> = pages
+        .into_iter()
+        .filter(|p| drafts || !p.front.draft)
+        .collect();
+
+    // Folders that hold pages become sections; their ancestors too.
+    let mut dirs: BTreeMap<String, Option<usize>> = BTreeMap::new(); // dir -> index page (in `pages`)
+    dirs.insert(String::new(), None);
+    for (i, p) in pages.iter().enumerate() {
+        let dir = parent_dir(&p.file.rel).to_string();
+        let mut d = dir.as_str();
+        loop {
+            dirs.entry(d.to_string()).or_insert(None);
+            if d.is_empty() {
+                break;
+            }
+            d = parent_dir(d);
+        }
+        if file_name(&p.file.rel).eq_ignore_ascii_case("index.md") {
+            dirs.insert(dir, Some(i));
+        }
+    }
+    for (dir, index) in &dirs {
+        if index.is_none() {
+            let (what, hint) = if dir.is_empty() {
+                (
+                    "content/index.md".to_string(),
+                    "create `content/index.md` with a title: it is the home page",
+                )
+            } else {
+                (
+                    format!("content/{dir}"),
+                    "add an `index.md` with the chapter's title and introduction",
+                )
+            };
+            diags.push(
+                Diagnostic::file(Severity::Error, what, "this chapter folder has no index.md")
+                    .with_hint(hint),
+            );
+        }
+    }
+    if diags.iter().any(Diagnostic::is_error) {
+        return (empty_book(), diags);
+    }
+
+    // Sections, with their children sorted.
+    let dir_list: Vec<String> = dirs.keys().cloned().collect();
+    let sec_of: HashMap<&str, usize> = dir_list
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.as_str(), i))
+        .collect();
+    let mut child_keys: Vec<Vec<((i64, String), Node)>> = vec![Vec::new(); dir_list.len()];
+    let order_key = |p: &ParsedPage, name: &str| -> (i64, String) {
+        let (num, _) = strip_number(name.trim_end_matches(".md"));
+        (p.front.order.or(num).unwrap_or(i64::MAX), name.to_string())
+    };
+    for (i, p) in pages.iter().enumerate() {
+        let name = file_name(&p.file.rel);
+        if name.eq_ignore_ascii_case("index.md") {
+            let dir = parent_dir(&p.file.rel);
+            if !dir.is_empty() {
+                let parent = sec_of[parent_dir(dir)];
+                child_keys[parent].push((order_key(p, file_name(dir)), Node::Section(sec_of[dir])));
+            }
+        } else {
+            child_keys[sec_of[parent_dir(&p.file.rel)]].push((order_key(p, name), Node::Page(i)));
+        }
+    }
+    for c in &mut child_keys {
+        c.sort_by(|a, b| a.0.cmp(&b.0));
+    }
+
+    // Reading order: depth-first from the root section.
+    let mut order: Vec<(usize, usize, PageKind)> = Vec::with_capacity(pages.len()); // (parsed idx, section, kind)
+    let mut stack: Vec<(usize, usize)> = vec![(0, 0)]; // (section, next child position)
+    order.push((dirs[""].unwrap(), 0, PageKind::Home));
+    while let Some((sec, pos)) = stack.pop() {
+        if let Some((_, node)) = child_keys[sec].get(pos) {
+            stack.push((sec, pos + 1));
+            match *node {
+                Node::Page(i) => order.push((i, sec, PageKind::Lesson)),
+                Node::Section(s) => {
+                    order.push((dirs[&dir_list[s]].unwrap(), s, PageKind::Chapter));
+                    stack.push((s, 0));
+                }
+            }
+        }
+    }
+
+    let mut slot: Vec<Option<ParsedPage>> = pages.into_iter().map(Some).collect();
+    let mut new_index = vec![0usize; slot.len()];
+    let mut out_pages = Vec::with_capacity(order.len());
+    for (n, &(i, sec, kind)) in order.iter().enumerate() {
+        let parsed = slot[i]
+            .take()
+            .expect("each page appears once in reading order");
+        new_index[i] = n;
+        let dir = parent_dir(&parsed.file.rel);
+        let (id, out) = match kind {
+            PageKind::Home => (String::new(), "index.html".to_string()),
+            PageKind::Chapter => {
+                let id = out_dir(dir);
+                let out = format!("{id}/index.html");
+                (id, out)
+            }
+            PageKind::Lesson => {
+                let stem = file_name(&parsed.file.rel);
+                let stem = &stem[..stem.len() - 3];
+                let d = out_dir(dir);
+                let id = if d.is_empty() {
+                    component_slug(stem)
+                } else {
+                    format!("{d}/{}", component_slug(stem))
+                };
+                let out = format!("{id}.html");
+                (id, out)
+            }
+        };
+        out_pages.push(Page {
+            id,
+            kind,
+            parsed,
+            out,
+            section: sec,
+            prev: n.checked_sub(1),
+            next: None,
+        });
+    }
+    let last = out_pages.len().saturating_sub(1);
+    for (n, p) in out_pages.iter_mut().enumerate() {
+        p.next = (n < last).then_some(n + 1);
+    }
+    let sections: Vec<Section> = dir_list
+        .iter()
+        .enumerate()
+        .map(|(s, dir)| Section {
+            id: out_dir(dir),
+            dir: dir.clone(),
+            index: new_index[dirs[dir].unwrap()],
+            parent: (!dir.is_empty()).then(|| sec_of[parent_dir(dir)]),
+            children: child_keys[s]
+                .iter()
+                .map(|(_, n)| match *n {
+                    Node::Page(i) => Node::Page(new_index[i]),
+                    Node::Section(s) => Node::Section(s),
+                })
+                .collect(),
+        })
+        .collect();
+
+    let assets: Vec<OutAsset> = assets
+        .into_iter()
+        .map(|a| {
+            let dir = out_dir(parent_dir(&a.rel));
+            let name = file_name(&a.rel);
+            let out = if dir.is_empty() {
+                name.to_string()
+            } else {
+                format!("{dir}/{name}")
+            };
+            OutAsset { asset: a, out }
+        })
+        .collect();
+
+    let by_rel = out_pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.parsed.file.rel.clone(), i))
+        .collect();
+    let by_id = out_pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.id.clone(), i))
+        .collect();
+    let asset_by_rel = assets
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.asset.rel.clone(), i))
+        .collect();
+    let book = Book {
+        pages: out_pages,
+        sections,
+        assets,
+        by_rel,
+        by_id,
+        asset_by_rel,
+    };
+    diags.extend(check_collisions(&book));
+    (book, diags)
+}
+
+fn empty_book() -> Book {
+    Book {
+        pages: Vec::new(),
+        sections: Vec::new(),
+        assets: Vec::new(),
+        by_rel: HashMap::new(),
+        by_id: HashMap::new(),
+        asset_by_rel: HashMap::new(),
+    }
+}
+
+/// Two sources may not produce the same output path, not even one that
+/// differs only in case (it would clash on case-insensitive disks), and
+/// content may not take the generator's own paths.
+fn check_collisions(book: &Book) -> Vec<Diagnostic> {
+    let mut seen: HashMap<String, String> = HashMap::new();
+    let mut diags = Vec::new();
+    let outs = book
+        .pages
+        .iter()
+        .map(|p| (p.out.as_str(), format!("content/{}", p.rel()), Some(p)))
+        .chain(
+            book.assets
+                .iter()
+                .map(|a| (a.out.as_str(), format!("content/{}", a.asset.rel), None)),
+        );
+    for (out, src, page) in outs {
+        let top = out.split('/').next().unwrap_or("");
+        if RESERVED.iter().any(|r| r.eq_ignore_ascii_case(top)) {
+            diags.push(
+                Diagnostic::file(
+                    Severity::Error,
+                    src.clone(),
+                    format!("`{out}` is a path the generator uses for its own pages"),
+                )
+                .with_hint(format!(
+                    "rename the file or folder so its output does not start with `{top}`"
+                )),
+            );
+        }
+        let key = out.to_lowercase();
+        if let Some(first) = seen.get(&key) {
+            let d = match page {
+                Some(p) => Diagnostic::error_at(
+                    p.source(),
+                    0..0,
+                    format!("`{src}` and `{first}` both produce `{out}`"),
+                ),
+                None => Diagnostic::file(
+                    Severity::Error,
+                    src.clone(),
+                    format!("`{src}` and `{first}` both produce `{out}`"),
+                ),
+            };
+            diags.push(d.with_hint(
+                "output paths drop number prefixes and ignore case; rename one of the files",
+            ));
+        } else {
+            seen.insert(key, src);
+        }
+    }
+    diags
+}
+
+/// The relative URL from the page at `from` to the output path `to`, both
+/// relative to the site root: `a/b.html` → `c/d.html` is `../c/d.html`.
+pub fn relative_url(from: &str, to: &str) -> String {
+    let from_dirs: Vec<&str> = from.split('/').collect();
+    let from_dirs = &from_dirs[..from_dirs.len() - 1];
+    let to_parts: Vec<&str> = to.split('/').collect();
+    let common = from_dirs
+        .iter()
+        .zip(&to_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let common = common.min(to_parts.len() - 1);
+    let mut url = "../".repeat(from_dirs.len() - common);
+    url.push_str(&to_parts[common..].join("/"));
+    url
+}
+
+/// `../` repeated to reach the site root from a page.
+pub fn root_prefix(from: &str) -> String {
+    "../".repeat(from.matches('/').count())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_and_slugs() {
+        assert_eq!(
+            strip_number("02-learning-people"),
+            (Some(2), "learning-people")
+        );
+        assert_eq!(strip_number("2024"), (None, "2024"));
+        assert_eq!(strip_number("10_x"), (Some(10), "x"));
+        assert_eq!(component_slug("03 Team Cohesion!"), "team-cohesion");
+        assert_eq!(slugify("What's <new>?"), "what-s-new");
+    }
+
+    #[test]
+    fn relative_urls() {
+        assert_eq!(relative_url("a/b.html", "a/c.html"), "c.html");
+        assert_eq!(relative_url("a/b.html", "d/c.html"), "../d/c.html");
+        assert_eq!(relative_url("index.html", "a/index.html"), "a/index.html");
+        assert_eq!(relative_url("a/b/c.html", "index.html"), "../../index.html");
+        assert_eq!(relative_url("a/index.html", "a/index.html"), "index.html");
+        assert_eq!(root_prefix("a/b/c.html"), "../../");
+    }
+}

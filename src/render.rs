@@ -1,0 +1,911 @@
+//! Stage 9: every page rendered through the theme from typed view structs.
+//! Views borrow from the model; nothing site-wide is cloned per page except
+//! the small header data.
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::config::{Config, Edition};
+use crate::diag::{Diagnostic, Severity};
+use crate::exercise::{Difficulty, Exercise, GroupType, Kind, Step};
+use crate::markdown::{self, Heading, Input, Rendered, Settings, TextOrigin};
+use crate::model::{relative_url, root_prefix, Book, Node, PageKind};
+use crate::theme::Theme;
+use crate::workshop::{format_duration, format_time, SlotWhat, Workshop};
+use crate::OutputFile;
+
+/// Data every page shows in its header and `<head>`.
+#[derive(Serialize)]
+pub struct SiteView<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub organisation: &'a str,
+    pub language: &'a str,
+    pub accent: Option<&'a str>,
+    /// Logo path under the site root.
+    pub logo: Option<String>,
+    pub edition: &'static str,
+    pub facilitator: bool,
+    pub search: bool,
+    pub has_exercises: bool,
+    pub workshops: Vec<LinkOut>,
+}
+
+/// A link whose URL is relative to the site root; templates prefix `root`.
+#[derive(Serialize, Clone)]
+pub struct LinkOut {
+    pub title: String,
+    pub path: String,
+}
+
+/// What every template receives: the site, the way to the root, and its page view.
+#[derive(Serialize)]
+struct Context<'a, T: Serialize> {
+    site: &'a SiteView<'a>,
+    /// `../` repeated: prefix for links to site-root paths.
+    root: String,
+    /// This page's output path.
+    path: &'a str,
+    page: T,
+}
+
+#[derive(Serialize)]
+struct Link<'a> {
+    title: &'a str,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct NavItem<'a> {
+    title: &'a str,
+    url: String,
+    current: bool,
+    chapter: bool,
+}
+
+/// The sidebar shown without JavaScript: the current chapter only, so
+/// that pages stay small however large the handbook grows. The full tree
+/// comes from the shared `nav.js`.
+#[derive(Serialize)]
+struct LocalNav<'a> {
+    chapter: Link<'a>,
+    items: Vec<NavItem<'a>>,
+    /// Entries left out around the current page.
+    more: usize,
+}
+
+#[derive(Serialize)]
+struct Card<'a> {
+    id: &'a str,
+    title: &'a str,
+    url: String,
+    kind: &'static str,
+    kind_label: &'static str,
+    duration: u32,
+    group: Option<String>,
+    group_kind: Option<&'static str>,
+    difficulty: Option<&'static str>,
+    difficulty_label: Option<&'static str>,
+    objectives: &'a [String],
+    competencies: &'a [String],
+}
+
+#[derive(Serialize)]
+struct Child<'a> {
+    title: &'a str,
+    url: String,
+    summary: Option<&'a str>,
+    chapter: bool,
+    duration: Option<u32>,
+    lessons: usize,
+}
+
+#[derive(Serialize)]
+struct PageView<'a> {
+    kind: PageKind,
+    id: &'a str,
+    title: &'a str,
+    summary: Option<&'a str>,
+    html: String,
+    toc: Vec<&'a Heading>,
+    breadcrumbs: Vec<Link<'a>>,
+    prev: Option<Link<'a>>,
+    next: Option<Link<'a>>,
+    nav: LocalNav<'a>,
+    objectives: &'a [String],
+    duration: Option<u32>,
+    tags: &'a [String],
+    exercises: Vec<Card<'a>>,
+    children: Vec<Child<'a>>,
+    print_url: Option<String>,
+}
+
+#[derive(Serialize)]
+struct StepView {
+    html: String,
+    minutes: Option<u32>,
+}
+
+#[derive(Serialize)]
+struct QuestionView {
+    number: usize,
+    html: String,
+    choices: Vec<String>,
+    multiple: bool,
+    answer: Vec<u32>,
+    explanation: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ExerciseView<'a> {
+    card: Card<'a>,
+    lesson: Option<Link<'a>>,
+    breadcrumbs: Vec<Link<'a>>,
+    audience: Option<&'a str>,
+    tags: &'a [String],
+    materials: &'a [String],
+    preparation: Option<String>,
+    steps: Vec<StepView>,
+    timed_minutes: u32,
+    /// Facilitator edition only (left empty otherwise).
+    debrief: Vec<&'a str>,
+    facilitator_notes: Option<String>,
+    variations: Vec<String>,
+    questions: Vec<QuestionView>,
+}
+
+#[derive(Serialize)]
+struct FilterOption {
+    value: &'static str,
+    label: &'static str,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct CatalogueView<'a> {
+    cards: Vec<CatalogueEntry<'a>>,
+    kinds: Vec<FilterOption>,
+    groups: Vec<FilterOption>,
+    difficulties: Vec<FilterOption>,
+    competencies: Vec<(String, usize)>,
+    max_duration: u32,
+}
+
+#[derive(Serialize)]
+struct CatalogueEntry<'a> {
+    card: Card<'a>,
+    lesson: Option<Link<'a>>,
+    /// `|`-joined competencies and tags, for the filter script.
+    competency_keys: String,
+}
+
+#[derive(Serialize)]
+struct RowView<'a> {
+    start: String,
+    end: String,
+    minutes: u32,
+    kind: &'static str,
+    title: &'a str,
+    url: Option<String>,
+    materials: &'a [String],
+    notes: Option<String>,
+    facilitator_notes: Option<String>,
+}
+
+#[derive(Serialize)]
+struct WorkshopView<'a> {
+    title: &'a str,
+    description: Option<String>,
+    start: String,
+    end: String,
+    total: String,
+    length: Option<String>,
+    over: bool,
+    rows: Vec<RowView<'a>>,
+}
+
+#[derive(Serialize)]
+struct ContentsEntry<'a> {
+    title: &'a str,
+    url: String,
+    depth: usize,
+    chapter: bool,
+}
+
+#[derive(Serialize)]
+struct PrintPage<'a> {
+    title: &'a str,
+    anchor: String,
+    html: &'a str,
+}
+
+#[derive(Serialize)]
+struct PrintView<'a> {
+    title: &'a str,
+    back: String,
+    pages: Vec<PrintPage<'a>>,
+}
+
+/// Everything the render stage needs, borrowed from earlier stages.
+pub struct Inputs<'a> {
+    pub config: &'a Config,
+    pub book: &'a Book,
+    pub rendered: &'a [Rendered],
+    pub exercises: &'a [Exercise],
+    pub workshops: &'a [Workshop],
+    pub theme: &'a Theme,
+}
+
+fn render_template<T: Serialize>(
+    theme: &Theme,
+    name: &str,
+    site: &SiteView<'_>,
+    path: &str,
+    page: T,
+) -> Result<String, Diagnostic> {
+    let ctx = Context {
+        site,
+        root: root_prefix(path),
+        path,
+        page,
+    };
+    let ctx = tera::Context::from_serialize(&ctx).map_err(|e| tdiag(name, path, &e))?;
+    theme
+        .tera
+        .render(name, &ctx)
+        .map_err(|e| tdiag(name, path, &e))
+}
+
+fn tdiag(name: &str, path: &str, e: &tera::Error) -> Diagnostic {
+    let mut msg = format!("rendering `{path}` with template `{name}` failed: {e}");
+    let mut src = std::error::Error::source(e);
+    while let Some(s) = src {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        src = s.source();
+    }
+    Diagnostic::file(Severity::Error, format!("templates/{name}"), msg)
+        .with_hint("check the theme template")
+}
+
+pub fn site_view<'a>(
+    config: &'a Config,
+    exercises: &[Exercise],
+    workshops: &[Workshop],
+    logo: Option<String>,
+) -> SiteView<'a> {
+    let b = &config.book;
+    SiteView {
+        title: &b.title,
+        description: &b.description,
+        organisation: &b.organisation,
+        language: &b.language,
+        accent: b
+            .branding
+            .accent_color
+            .as_ref()
+            .map(|c| c.get_ref().as_str()),
+        logo,
+        edition: config.edition.name(),
+        facilitator: config.edition.is_facilitator(),
+        search: b.search.enabled,
+        has_exercises: !exercises.is_empty(),
+        workshops: workshops
+            .iter()
+            .map(|w| LinkOut {
+                title: w.data.title.clone(),
+                path: w.out.clone(),
+            })
+            .collect(),
+    }
+}
+
+/// Renders Markdown that lives in a YAML field of `file`, placed at `key`.
+fn yaml_markdown(
+    inp: &Inputs<'_>,
+    file: &crate::discover::TextFile,
+    key_at: usize,
+    text: &str,
+    out: &str,
+) -> (String, Vec<Diagnostic>) {
+    let dir = file.rel.rfind('/').map_or("", |i| &file.rel[..i]);
+    let settings = Settings {
+        book: inp.book,
+        options: &inp.config.book.markdown,
+        edition: inp.config.edition,
+    };
+    let r = markdown::render(
+        &Input {
+            source: &file.source,
+            text,
+            origin: TextOrigin::At(key_at),
+            dir,
+            out,
+            page: None,
+        },
+        &settings,
+    );
+    (r.html, r.diags)
+}
+
+fn card<'a>(e: &'a Exercise, from: &str) -> Card<'a> {
+    let d = &e.data;
+    Card {
+        id: &d.id,
+        title: &d.title,
+        url: relative_url(from, &e.out),
+        kind: d.kind.slug(),
+        kind_label: d.kind.label(),
+        duration: d.duration,
+        group: d.group.as_ref().map(|g| g.describe()),
+        group_kind: d.group.as_ref().map(|g| g.kind().slug()),
+        difficulty: d.difficulty.map(Difficulty::slug),
+        difficulty_label: d.difficulty.map(Difficulty::label),
+        objectives: &d.objectives,
+        competencies: &d.competencies,
+    }
+}
+
+fn link<'a>(book: &'a Book, from: &str, page: usize) -> Link<'a> {
+    Link {
+        title: book.pages[page].title(),
+        url: relative_url(from, &book.pages[page].out),
+    }
+}
+
+const NAV_WINDOW: usize = 25;
+
+fn local_nav<'a>(book: &'a Book, page: usize) -> LocalNav<'a> {
+    let p = &book.pages[page];
+    let sec = &book.sections[p.section];
+    let from = &p.out;
+    let items: Vec<NavItem<'a>> = sec
+        .children
+        .iter()
+        .map(|n| {
+            let (idx, chapter) = match *n {
+                Node::Page(i) => (i, false),
+                Node::Section(s) => (book.sections[s].index, true),
+            };
+            NavItem {
+                title: book.pages[idx].title(),
+                url: relative_url(from, &book.pages[idx].out),
+                current: idx == page,
+                chapter,
+            }
+        })
+        .collect();
+    // Keep pages bounded: a window around the current entry.
+    let total = items.len();
+    let pos = items.iter().position(|i| i.current).unwrap_or(0);
+    let start = pos.saturating_sub(NAV_WINDOW);
+    let end = (pos + NAV_WINDOW + 1).min(total);
+    let items: Vec<NavItem<'a>> = items.into_iter().skip(start).take(end - start).collect();
+    LocalNav {
+        chapter: link(book, from, sec.index),
+        items,
+        more: total - (end - start),
+    }
+}
+
+fn breadcrumbs<'a>(book: &'a Book, from: &str, page: usize) -> Vec<Link<'a>> {
+    let mut crumbs = vec![Link {
+        title: book.pages[0].title(),
+        url: relative_url(from, "index.html"),
+    }];
+    crumbs.extend(
+        book.ancestors(page)
+            .into_iter()
+            .map(|a| link(book, from, a)),
+    );
+    crumbs
+}
+
+/// Replaces `{{ exercise: id }}` markers with the exercise's card.
+fn place_exercises(
+    inp: &Inputs<'_>,
+    site: &SiteView<'_>,
+    html: &str,
+    from: &str,
+) -> Result<String, Diagnostic> {
+    if !html.contains("<!--hb:exercise:") {
+        return Ok(html.to_string());
+    }
+    let mut out = String::with_capacity(html.len() + 1024);
+    let mut rest = html;
+    while let Some(i) = rest.find("<!--hb:exercise:") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + "<!--hb:exercise:".len()..];
+        let end = after.find("-->").unwrap_or(after.len());
+        let id = &after[..end];
+        if let Some(e) = inp.exercises.iter().find(|e| e.data.id == id) {
+            out.push_str(&render_template(
+                inp.theme,
+                "exercise-card.html",
+                site,
+                from,
+                card(e, from),
+            )?);
+        }
+        rest = &after[(end + 3).min(after.len())..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+fn page_view<'a>(
+    inp: &Inputs<'a>,
+    site: &SiteView<'_>,
+    i: usize,
+) -> Result<PageView<'a>, Diagnostic> {
+    let book = inp.book;
+    let p = &book.pages[i];
+    let from = p.out.as_str();
+    let r = &inp.rendered[i];
+    let front = &p.parsed.front;
+    let children = if p.kind == PageKind::Lesson {
+        Vec::new()
+    } else {
+        book.sections[p.section]
+            .children
+            .iter()
+            .map(|n| match *n {
+                Node::Page(c) => Child {
+                    title: book.pages[c].title(),
+                    url: relative_url(from, &book.pages[c].out),
+                    summary: book.pages[c].parsed.front.summary.as_deref(),
+                    chapter: false,
+                    duration: book.pages[c].parsed.front.duration,
+                    lessons: 0,
+                },
+                Node::Section(s) => {
+                    let idx = book.sections[s].index;
+                    Child {
+                        title: book.pages[idx].title(),
+                        url: relative_url(from, &book.pages[idx].out),
+                        summary: book.pages[idx].parsed.front.summary.as_deref(),
+                        chapter: true,
+                        duration: None,
+                        lessons: book.sections[s].children.len(),
+                    }
+                }
+            })
+            .collect()
+    };
+    let has_lessons = book.sections[p.section]
+        .children
+        .iter()
+        .any(|n| matches!(n, Node::Page(_)));
+    Ok(PageView {
+        kind: p.kind,
+        id: &p.id,
+        title: p.title(),
+        summary: front.summary.as_deref(),
+        html: place_exercises(inp, site, &r.html, from)?,
+        toc: r
+            .headings
+            .iter()
+            .filter(|h| (2..=3).contains(&h.level))
+            .collect(),
+        breadcrumbs: if p.kind == PageKind::Home {
+            Vec::new()
+        } else {
+            breadcrumbs(book, from, i)
+        },
+        prev: p.prev.map(|j| link(book, from, j)),
+        next: p.next.map(|j| link(book, from, j)),
+        nav: local_nav(book, i),
+        objectives: &front.objectives,
+        duration: front.duration,
+        tags: &front.tags,
+        exercises: inp
+            .exercises
+            .iter()
+            .filter(|e| e.lesson == Some(i))
+            .map(|e| card(e, from))
+            .collect(),
+        children,
+        print_url: (p.kind != PageKind::Lesson && has_lessons)
+            .then(|| relative_url(from, &print_path(book, p.section))),
+    })
+}
+
+fn print_path(book: &Book, section: usize) -> String {
+    let id = &book.sections[section].id;
+    if id.is_empty() {
+        "print.html".into()
+    } else {
+        format!("{id}/print.html")
+    }
+}
+
+/// Renders every page, exercise page, the catalogue, workshops and the
+/// helper pages. Pages render in parallel; the templates are compiled once.
+pub fn render_all(
+    inp: &Inputs<'_>,
+    site: &SiteView<'_>,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<(Vec<OutputFile>, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let book = inp.book;
+    let pages: Vec<Result<OutputFile, Diagnostic>> = (0..book.pages.len())
+        .into_par_iter()
+        .map(|i| {
+            let p = &book.pages[i];
+            let template = match p.kind {
+                PageKind::Home => "home.html",
+                PageKind::Chapter => "chapter.html",
+                PageKind::Lesson => "lesson.html",
+            };
+            let view = page_view(inp, site, i)?;
+            let html = render_template(inp.theme, template, site, &p.out, view)?;
+            progress(1);
+            Ok(OutputFile::new(p.out.clone(), html.into_bytes()))
+        })
+        .collect();
+    type Produced = Result<(OutputFile, Vec<Diagnostic>), Diagnostic>;
+    let plain = |r: Result<OutputFile, Diagnostic>| -> Produced { r.map(|f| (f, Vec::new())) };
+    let mut produced: Vec<Produced> = pages.into_iter().map(plain).collect();
+    produced.extend(
+        inp.exercises
+            .par_iter()
+            .map(|e| exercise_page(inp, site, e))
+            .collect::<Vec<_>>(),
+    );
+    if !inp.exercises.is_empty() {
+        produced.push(plain(catalogue(inp, site)));
+    }
+    produced.extend(inp.workshops.iter().map(|w| workshop_page(inp, site, w)));
+    produced.push(plain(contents_page(
+        inp,
+        site,
+        "contents.html",
+        "contents.html",
+    )));
+    produced.push(plain(contents_page(
+        inp,
+        site,
+        "search.html",
+        "search.html",
+    )));
+    produced.push(plain(
+        render_template(inp.theme, "404.html", site, "404.html", ())
+            .map(|h| OutputFile::new("404.html".into(), h.into_bytes())),
+    ));
+    for s in 0..book.sections.len() {
+        if book.sections[s]
+            .children
+            .iter()
+            .any(|n| matches!(n, Node::Page(_)))
+        {
+            produced.push(plain(print_page(inp, site, s)));
+        }
+    }
+    let mut files = Vec::with_capacity(produced.len());
+    let mut diags = Vec::new();
+    for r in produced {
+        match r {
+            Ok((f, d)) => {
+                files.push(f);
+                diags.extend(d);
+            }
+            Err(d) => diags.push(d),
+        }
+    }
+    // Warnings from Markdown in YAML fields are kept; errors fail the build.
+    if diags.iter().any(Diagnostic::is_error) {
+        return Err(diags);
+    }
+    Ok((files, diags))
+}
+
+fn exercise_page(
+    inp: &Inputs<'_>,
+    site: &SiteView<'_>,
+    e: &Exercise,
+) -> Result<(OutputFile, Vec<Diagnostic>), Diagnostic> {
+    let d = &e.data;
+    let from = e.out.as_str();
+    let facilitator = inp.config.edition == Edition::Facilitator;
+    let loc = e.locator();
+    let mut diags = Vec::new();
+    let mut md = |key: &str, text: &str| {
+        let (html, ds) = yaml_markdown(inp, &e.file, loc.key_or_parent(key), text, from);
+        diags.extend(ds);
+        html
+    };
+    let steps = d
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(i, s)| StepView {
+            html: md(&format!("steps.{i}"), s.text()),
+            minutes: if facilitator { s.minutes() } else { None },
+        })
+        .collect();
+    let preparation = d.preparation.as_deref().map(|t| md("preparation", t));
+    let facilitator_notes = if facilitator {
+        d.facilitator_notes
+            .as_deref()
+            .map(|t| md("facilitator_notes", t))
+    } else {
+        None
+    };
+    let variations = d
+        .variations
+        .iter()
+        .enumerate()
+        .map(|(i, v)| md(&format!("variations.{i}"), v))
+        .collect();
+    let questions = d
+        .questions
+        .iter()
+        .enumerate()
+        .map(|(i, q)| QuestionView {
+            number: i + 1,
+            html: md(&format!("questions.{i}.question"), &q.question),
+            choices: q.choices.clone(),
+            multiple: q.answer.is_multiple(),
+            answer: q.answer.indexes(),
+            explanation: q.explanation.clone(),
+        })
+        .collect();
+    let view = ExerciseView {
+        card: card(e, from),
+        lesson: e.lesson.map(|l| link(inp.book, from, l)),
+        breadcrumbs: match e.lesson {
+            Some(l) => {
+                let mut b = breadcrumbs(inp.book, from, l);
+                b.push(link(inp.book, from, l));
+                b
+            }
+            None => Vec::new(),
+        },
+        audience: d.audience.as_deref(),
+        tags: &d.tags,
+        materials: &d.materials,
+        preparation,
+        steps,
+        timed_minutes: if facilitator {
+            d.steps.iter().filter_map(Step::minutes).sum()
+        } else {
+            0
+        },
+        debrief: if facilitator {
+            d.debrief.iter().map(String::as_str).collect()
+        } else {
+            Vec::new()
+        },
+        facilitator_notes,
+        variations,
+        questions,
+    };
+    let html = render_template(inp.theme, "exercise.html", site, from, view)?;
+    Ok((OutputFile::new(e.out.clone(), html.into_bytes()), diags))
+}
+
+fn catalogue(inp: &Inputs<'_>, site: &SiteView<'_>) -> Result<OutputFile, Diagnostic> {
+    let from = "exercises/index.html";
+    let ex = inp.exercises;
+    let count = |f: &dyn Fn(&Exercise) -> bool| ex.iter().filter(|e| f(e)).count();
+    let kinds = Kind::ALL
+        .iter()
+        .map(|k| FilterOption {
+            value: k.slug(),
+            label: k.label(),
+            count: count(&|e| e.data.kind == *k),
+        })
+        .filter(|o| o.count > 0)
+        .collect();
+    let groups = GroupType::ALL
+        .iter()
+        .map(|g| FilterOption {
+            value: g.slug(),
+            label: g.label(),
+            count: count(&|e| e.data.group.as_ref().map(|x| x.kind()) == Some(*g)),
+        })
+        .filter(|o| o.count > 0)
+        .collect();
+    let difficulties = Difficulty::ALL
+        .iter()
+        .map(|d| FilterOption {
+            value: d.slug(),
+            label: d.label(),
+            count: count(&|e| e.data.difficulty == Some(*d)),
+        })
+        .filter(|o| o.count > 0)
+        .collect();
+    let mut comp: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    for e in ex {
+        for c in &e.data.competencies {
+            *comp.entry(c.clone()).or_default() += 1;
+        }
+    }
+    let cards = ex
+        .iter()
+        .map(|e| CatalogueEntry {
+            card: card(e, from),
+            lesson: e.lesson.map(|l| link(inp.book, from, l)),
+            competency_keys: e.data.competencies.join("|"),
+        })
+        .collect();
+    let view = CatalogueView {
+        cards,
+        kinds,
+        groups,
+        difficulties,
+        competencies: comp.into_iter().collect(),
+        max_duration: ex.iter().map(|e| e.data.duration).max().unwrap_or(0),
+    };
+    let html = render_template(inp.theme, "catalogue.html", site, from, view)?;
+    Ok(OutputFile::new(from.into(), html.into_bytes()))
+}
+
+fn workshop_page(
+    inp: &Inputs<'_>,
+    site: &SiteView<'_>,
+    w: &Workshop,
+) -> Result<(OutputFile, Vec<Diagnostic>), Diagnostic> {
+    let from = w.out.as_str();
+    let facilitator = inp.config.edition.is_facilitator();
+    let loc = crate::yaml::Locator::new(&w.file.source.text);
+    let mut diags = Vec::new();
+    let mut md = |key: &str, text: &str| {
+        let (html, ds) = yaml_markdown(inp, &w.file, loc.key_or_parent(key), text, from);
+        diags.extend(ds);
+        html
+    };
+    let mut rows = Vec::new();
+    for (i, s) in w.slots.iter().enumerate() {
+        let (kind, title, url, materials, fnotes): (
+            &str,
+            &str,
+            Option<String>,
+            &[String],
+            Option<&str>,
+        ) = match &s.what {
+            SlotWhat::Lesson(p) => (
+                "lesson",
+                inp.book.pages[*p].title(),
+                Some(relative_url(from, &inp.book.pages[*p].out)),
+                &[],
+                None,
+            ),
+            SlotWhat::Exercise(e) => {
+                let e = &inp.exercises[*e];
+                (
+                    "exercise",
+                    &e.data.title,
+                    Some(relative_url(from, &e.out)),
+                    &e.data.materials,
+                    e.data.facilitator_notes.as_deref(),
+                )
+            }
+            SlotWhat::Break(t) => ("break", t.as_str(), None, &[], None),
+            SlotWhat::Activity(t) => ("activity", t.as_str(), None, &[], None),
+        };
+        rows.push(RowView {
+            start: format_time(s.start),
+            end: format_time(s.end()),
+            minutes: s.minutes,
+            kind,
+            title,
+            url,
+            materials,
+            notes: if facilitator {
+                s.notes
+                    .as_deref()
+                    .map(|n| md(&format!("sessions.{i}.notes"), n))
+            } else {
+                None
+            },
+            facilitator_notes: if facilitator {
+                fnotes.map(|n| md(&format!("sessions.{i}"), n))
+            } else {
+                None
+            },
+        });
+    }
+    let total = w.total();
+    let view = WorkshopView {
+        title: &w.data.title,
+        description: w.data.description.as_deref().map(|d| md("description", d)),
+        start: format_time(w.start()),
+        end: format_time(w.start() + total),
+        total: format_duration(total),
+        length: w.data.length.map(format_duration),
+        over: w.data.length.is_some_and(|l| total > l),
+        rows,
+    };
+    let html = render_template(inp.theme, "workshop.html", site, from, view)?;
+    Ok((OutputFile::new(w.out.clone(), html.into_bytes()), diags))
+}
+
+fn contents_page(
+    inp: &Inputs<'_>,
+    site: &SiteView<'_>,
+    template: &str,
+    out: &str,
+) -> Result<OutputFile, Diagnostic> {
+    let book = inp.book;
+    let entries: Vec<ContentsEntry<'_>> = book
+        .pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| ContentsEntry {
+            title: p.title(),
+            url: relative_url(out, &p.out),
+            depth: book.ancestors(i).len() + usize::from(p.kind == PageKind::Lesson),
+            chapter: p.kind != PageKind::Lesson,
+        })
+        .collect();
+    let html = render_template(inp.theme, template, site, out, entries)?;
+    Ok(OutputFile::new(out.into(), html.into_bytes()))
+}
+
+fn print_page(inp: &Inputs<'_>, site: &SiteView<'_>, s: usize) -> Result<OutputFile, Diagnostic> {
+    let book = inp.book;
+    let sec = &book.sections[s];
+    let out = print_path(book, s);
+    let pages = std::iter::once(sec.index)
+        .chain(sec.children.iter().filter_map(|n| match *n {
+            Node::Page(i) => Some(i),
+            Node::Section(_) => None,
+        }))
+        .map(|i| PrintPage {
+            title: book.pages[i].title(),
+            anchor: format!("hb-page-{i}"),
+            html: &inp.rendered[i].html,
+        })
+        .collect();
+    let view = PrintView {
+        title: book.pages[sec.index].title(),
+        back: relative_url(&out, &book.pages[sec.index].out),
+        pages,
+    };
+    let html = render_template(inp.theme, "print.html", site, &out, view)?;
+    Ok(OutputFile::new(out, html.into_bytes()))
+}
+
+/// `nav.js`: the whole table of contents, shared by every page as one
+/// classic script (works from `file://`), instead of copied into each page.
+pub fn nav_script(book: &Book) -> OutputFile {
+    fn node(book: &Book, page: usize, out: &mut String) {
+        let p = &book.pages[page];
+        out.push('[');
+        out.push_str(&json_str(p.title()));
+        out.push(',');
+        out.push_str(&json_str(&p.out));
+        if p.kind == PageKind::Chapter || p.kind == PageKind::Home {
+            out.push_str(",[");
+            let children = &book.sections[p.section].children;
+            for (k, n) in children.iter().enumerate() {
+                if k > 0 {
+                    out.push(',');
+                }
+                match *n {
+                    Node::Page(i) => node(book, i, out),
+                    Node::Section(c) => node(book, book.sections[c].index, out),
+                }
+            }
+            out.push(']');
+        }
+        out.push(']');
+    }
+    let mut s = String::from("window.__hbNav=");
+    if !book.pages.is_empty() {
+        node(book, 0, &mut s);
+    } else {
+        s.push_str("null");
+    }
+    s.push_str(";\n");
+    OutputFile::new("nav.js".into(), s.into_bytes())
+}
+
+/// A JSON string literal that is also safe inside a classic script.
+pub fn json_str(s: &str) -> String {
+    serde_json::to_string(s)
+        .unwrap_or_default()
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
+        .replace("</", "<\\/")
+}

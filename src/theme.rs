@@ -1,0 +1,192 @@
+//! Stage 8: the theme. The default theme in `themes/default/` is embedded in
+//! the binary; a handbook's `themes/<name>/` can override single templates,
+//! or extend a default template (`{% extends "default/lesson.html" %}`) and
+//! replace one block. Lookup order: the handbook's theme, then the default.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::config::Config;
+use crate::diag::{display_path, Diagnostic, Severity};
+use crate::fsx;
+
+macro_rules! embedded_theme {
+    ($($path:literal),* $(,)?) => {
+        /// Every file of the default theme, embedded at compile time. This
+        /// list is the one place the theme's files are named.
+        pub const DEFAULT_THEME: &[(&str, &[u8])] = &[
+            $(($path, include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/themes/default/", $path)))),*
+        ];
+    };
+}
+
+embedded_theme!(
+    "templates/base.html",
+    "templates/macros.html",
+    "templates/home.html",
+    "templates/chapter.html",
+    "templates/lesson.html",
+    "templates/exercise.html",
+    "templates/exercise-card.html",
+    "templates/catalogue.html",
+    "templates/workshop.html",
+    "templates/print.html",
+    "templates/search.html",
+    "templates/contents.html",
+    "templates/404.html",
+    "static/style.css",
+    "static/handbook.js",
+    "static/search.js",
+    "static/catalogue.js",
+    "static/quiz.js",
+);
+
+/// Compiled templates plus the static files to publish under `_theme/`.
+pub struct Theme {
+    pub tera: tera::Tera,
+    pub statics: BTreeMap<String, Vec<u8>>,
+}
+
+fn template_error(name: &str, e: &tera::Error) -> Diagnostic {
+    let mut msg = e.to_string();
+    let mut src = std::error::Error::source(e);
+    while let Some(s) = src {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        src = s.source();
+    }
+    Diagnostic::file(Severity::Error, name.to_string(), msg)
+        .with_hint("fix the template syntax; see the Tera documentation")
+}
+
+/// Loads the default theme and the handbook's overrides.
+pub fn load(config: &Config) -> Result<Theme, Vec<Diagnostic>> {
+    let mut templates: BTreeMap<String, String> = BTreeMap::new();
+    let mut statics: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    for (path, bytes) in DEFAULT_THEME {
+        if let Some(name) = path.strip_prefix("templates/") {
+            let text = String::from_utf8_lossy(bytes).into_owned();
+            templates.insert(format!("default/{name}"), text.clone());
+            templates.insert(name.to_string(), text);
+        } else if let Some(name) = path.strip_prefix("static/") {
+            statics.insert(name.to_string(), bytes.to_vec());
+        }
+    }
+    let name = config.book.theme.get_ref();
+    let dir = config.themes_dir().join(name);
+    let mut diags = Vec::new();
+    if dir.is_dir() {
+        read_overrides(config, &dir, name, &mut templates, &mut statics, &mut diags);
+    } else if name != "default" {
+        let span = config.book.theme.span();
+        diags.push(
+            Diagnostic::error_at(
+                &config.book_source,
+                span,
+                format!("theme `{name}` not found"),
+            )
+            .with_hint(format!(
+                "create `themes/{name}/` or use theme = \"default\""
+            )),
+        );
+    }
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    let mut tera = tera::Tera::default();
+    tera.autoescape_on(vec![".html"]);
+    // Templates must not read the build machine's environment.
+    tera.register_function(
+        "get_env",
+        |_: &std::collections::HashMap<String, tera::Value>| -> tera::Result<tera::Value> {
+            Err(tera::Error::msg(
+                "templates cannot read environment variables",
+            ))
+        },
+    );
+    tera.add_raw_templates(templates.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .map_err(|e| vec![template_error(&format!("themes/{name}/templates"), &e)])?;
+    Ok(Theme { tera, statics })
+}
+
+fn read_overrides(
+    config: &Config,
+    dir: &Path,
+    name: &str,
+    templates: &mut BTreeMap<String, String>,
+    statics: &mut BTreeMap<String, Vec<u8>>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    for entry in walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+    {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let p = e
+                    .path()
+                    .map(|p| display_path(&config.root, p))
+                    .unwrap_or_default();
+                diags.push(Diagnostic::file(
+                    Severity::Error,
+                    p,
+                    format!("could not read theme: {e}"),
+                ));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file()
+            || crate::discover::is_editor_noise(&entry.file_name().to_string_lossy())
+        {
+            continue;
+        }
+        let rel = display_path(dir, entry.path());
+        let bytes = match fsx::read(entry.path()) {
+            Ok(b) => b,
+            Err(e) => {
+                diags.push(crate::config::io_diag(e));
+                continue;
+            }
+        };
+        if let Some(t) = rel.strip_prefix("templates/") {
+            match String::from_utf8(bytes) {
+                Ok(text) => {
+                    if name == "default" {
+                        templates.insert(format!("default/{t}"), text.clone());
+                    }
+                    templates.insert(t.to_string(), text);
+                }
+                Err(_) => diags.push(Diagnostic::file(
+                    Severity::Error,
+                    display_path(&config.root, entry.path()),
+                    "template is not UTF-8",
+                )),
+            }
+        } else if let Some(s) = rel.strip_prefix("static/") {
+            statics.insert(s.to_string(), bytes);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The embedded list and the folder must agree, so that the list is the
+    /// single definition of the theme's files.
+    #[test]
+    fn embedded_list_matches_the_folder() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
+        let mut on_disk: Vec<String> = walkdir::WalkDir::new(&dir)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| display_path(&dir, e.path()))
+            .collect();
+        on_disk.sort();
+        let mut listed: Vec<String> = DEFAULT_THEME.iter().map(|(p, _)| p.to_string()).collect();
+        listed.sort();
+        assert_eq!(on_disk, listed);
+    }
+}

@@ -1,0 +1,292 @@
+//! Workshop plans (`content/workshops/*.yaml`): an ordered list of lessons,
+//! exercises, breaks and activities, turned into an agenda with computed
+//! times and, for facilitators, a run-sheet.
+
+use serde::Deserialize;
+
+use crate::diag::{did_you_mean, Diagnostic, Severity};
+use crate::discover::TextFile;
+use crate::exercise::{ex_error, Exercise};
+use crate::model::Book;
+use crate::yaml::{self, Locator, Origin};
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkshopFile {
+    pub title: String,
+    /// Markdown shown above the agenda.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Start time, `HH:MM` (24-hour clock).
+    pub start: String,
+    /// Declared length in minutes; planning beyond it is a warning.
+    #[serde(default)]
+    pub length: Option<u32>,
+    pub sessions: Vec<SessionItem>,
+}
+
+/// One item of the plan: exactly one of `lesson`, `exercise`, `break` or `activity`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SessionItem {
+    #[serde(default)]
+    pub lesson: Option<String>,
+    #[serde(default)]
+    pub exercise: Option<String>,
+    #[serde(default, rename = "break")]
+    pub break_: Option<String>,
+    #[serde(default)]
+    pub activity: Option<String>,
+    /// Minutes; overrides the lesson's or exercise's own duration.
+    #[serde(default)]
+    pub duration: Option<u32>,
+    /// Markdown for the run-sheet (facilitator edition only).
+    #[serde(default)]
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub enum SlotWhat {
+    Lesson(usize),
+    Exercise(usize),
+    Break(String),
+    Activity(String),
+}
+
+/// One row of the agenda: minutes since midnight of the first day.
+#[derive(Debug, Clone)]
+pub struct Slot {
+    pub what: SlotWhat,
+    pub start: u32,
+    pub minutes: u32,
+    pub notes: Option<String>,
+    /// Offset of the item in the file, for diagnostics.
+    pub at: usize,
+}
+
+impl Slot {
+    pub fn end(&self) -> u32 {
+        self.start + self.minutes
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Workshop {
+    pub data: WorkshopFile,
+    pub file: TextFile,
+    /// `workshops/<name>.html`.
+    pub out: String,
+    pub slots: Vec<Slot>,
+}
+
+impl Workshop {
+    pub fn start(&self) -> u32 {
+        self.slots.first().map_or(0, |s| s.start)
+    }
+    pub fn total(&self) -> u32 {
+        self.slots.iter().map(|s| s.minutes).sum()
+    }
+}
+
+/// `HH:MM` → minutes since midnight.
+pub fn parse_time(s: &str) -> Option<u32> {
+    let (h, m) = s.trim().split_once(':')?;
+    let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+    (h < 24 && m < 60 && (1..=2).contains(&s.trim().split(':').next()?.len())).then_some(h * 60 + m)
+}
+
+/// Minutes since midnight of day one → `HH:MM`, with `(+1 day)` past midnight.
+pub fn format_time(minutes: u32) -> String {
+    let day = minutes / 1440;
+    let m = minutes % 1440;
+    let t = format!("{:02}:{:02}", m / 60, m % 60);
+    match day {
+        0 => t,
+        1 => format!("{t} (+1 day)"),
+        d => format!("{t} (+{d} days)"),
+    }
+}
+
+/// "3 h 30 min", "45 min".
+pub fn format_duration(minutes: u32) -> String {
+    match (minutes / 60, minutes % 60) {
+        (0, m) => format!("{m} min"),
+        (h, 0) => format!("{h} h"),
+        (h, m) => format!("{h} h {m} min"),
+    }
+}
+
+/// Parses the plans and computes their agendas against the book and exercises.
+pub fn build_all(
+    files: Vec<TextFile>,
+    book: &Book,
+    exercises: &[Exercise],
+) -> (Vec<Workshop>, Vec<Diagnostic>) {
+    let mut out = Vec::new();
+    let mut diags = Vec::new();
+    for file in files {
+        let text = &file.source.text;
+        let data: WorkshopFile = match yaml::parse(text, Origin::new(&file.source, 0)) {
+            Ok(d) => d,
+            Err(d) => {
+                diags.push(d);
+                continue;
+            }
+        };
+        let stem = file
+            .rel
+            .rsplit('/')
+            .next()
+            .unwrap_or("")
+            .trim_end_matches(".yaml")
+            .trim_end_matches(".yml");
+        let out_path = format!("workshops/{}.html", crate::model::component_slug(stem));
+        let loc = Locator::new(text);
+        let mut err = |path: &str, sev: Severity, msg: String, hint: String| {
+            diags.push(ex_error(&file, &loc, path, sev, msg).with_hint(hint))
+        };
+        let Some(start) = parse_time(&data.start) else {
+            err(
+                "start",
+                Severity::Error,
+                format!("`{}` is not a time", data.start),
+                "write the start time as HH:MM, e.g. \"09:00\"".into(),
+            );
+            continue;
+        };
+        let mut clock = start;
+        let mut slots = Vec::new();
+        for (i, item) in data.sessions.iter().enumerate() {
+            let path = format!("sessions.{i}");
+            let set = [
+                item.lesson.is_some(),
+                item.exercise.is_some(),
+                item.break_.is_some(),
+                item.activity.is_some(),
+            ];
+            if set.iter().filter(|b| **b).count() != 1 {
+                err(
+                    &path,
+                    Severity::Error,
+                    "each session needs exactly one of `lesson`, `exercise`, `break` or `activity`"
+                        .into(),
+                    "split it into separate sessions".into(),
+                );
+                continue;
+            }
+            let (what, own) = if let Some(id) = &item.lesson {
+                match book.by_id.get(id) {
+                    Some(&p) => (SlotWhat::Lesson(p), book.pages[p].parsed.front.duration),
+                    None => {
+                        let hint = did_you_mean(id, book.lessons().map(|p| p.id.as_str()))
+                            .map_or("use a lesson id: its path under content/ without number prefixes or `.md`".into(), |s| format!("did you mean `{s}`?"));
+                        err(
+                            &format!("{path}.lesson"),
+                            Severity::Error,
+                            format!("no lesson with id `{id}`"),
+                            hint,
+                        );
+                        continue;
+                    }
+                }
+            } else if let Some(id) = &item.exercise {
+                match exercises.iter().position(|e| &e.data.id == id) {
+                    Some(e) => (SlotWhat::Exercise(e), Some(exercises[e].data.duration)),
+                    None => {
+                        let hint = did_you_mean(id, exercises.iter().map(|e| e.data.id.as_str()))
+                            .map_or("use the `id` of an exercise file".into(), |s| {
+                                format!("did you mean `{s}`?")
+                            });
+                        err(
+                            &format!("{path}.exercise"),
+                            Severity::Error,
+                            format!("no exercise with id `{id}`"),
+                            hint,
+                        );
+                        continue;
+                    }
+                }
+            } else if let Some(t) = &item.break_ {
+                (SlotWhat::Break(t.clone()), None)
+            } else {
+                (
+                    SlotWhat::Activity(item.activity.clone().unwrap_or_default()),
+                    None,
+                )
+            };
+            let Some(minutes) = item.duration.or(own) else {
+                err(
+                    &path,
+                    Severity::Error,
+                    "this session has no duration".into(),
+                    "add `duration:` in minutes".into(),
+                );
+                continue;
+            };
+            if let (SlotWhat::Exercise(e), Some(d)) = (&what, item.duration) {
+                let need = exercises[*e].data.duration;
+                if d < need {
+                    err(
+                        &format!("{path}.duration"),
+                        Severity::Warning,
+                        format!(
+                            "`{}` takes {need} minutes but its slot has {d}",
+                            exercises[*e].data.id
+                        ),
+                        "lengthen the slot or plan a shorter variation".into(),
+                    );
+                }
+            }
+            slots.push(Slot {
+                what,
+                start: clock,
+                minutes,
+                notes: item.notes.clone(),
+                at: loc.key_or_parent(&path),
+            });
+            clock += minutes;
+        }
+        let total = clock - start;
+        if let Some(len) = data.length {
+            if total > len {
+                err(
+                    "length",
+                    Severity::Warning,
+                    format!(
+                        "the sessions take {} but the workshop is {} long",
+                        format_duration(total),
+                        format_duration(len)
+                    ),
+                    "trim sessions or raise `length`".into(),
+                );
+            }
+        }
+        out.push(Workshop {
+            data,
+            file,
+            out: out_path,
+            slots,
+        });
+    }
+    out.sort_by(|a, b| a.out.cmp(&b.out));
+    (out, diags)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times() {
+        assert_eq!(parse_time("09:05"), Some(545));
+        assert_eq!(parse_time("9:05"), Some(545));
+        assert_eq!(parse_time("24:00"), None);
+        assert_eq!(parse_time("12:60"), None);
+        assert_eq!(parse_time("noon"), None);
+        assert_eq!(format_time(23 * 60 + 30), "23:30");
+        assert_eq!(format_time(24 * 60 + 15), "00:15 (+1 day)");
+        assert_eq!(format_duration(210), "3 h 30 min");
+        assert_eq!(format_duration(45), "45 min");
+        assert_eq!(format_duration(120), "2 h");
+    }
+}

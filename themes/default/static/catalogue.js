@@ -1,0 +1,69 @@
+/* Exercise catalogue filters: combine, count, and live in the URL
+   (?kind=role-play&max=30) so that a filtered view can be shared.
+   Without JavaScript the full list shows. */
+(function () {
+  "use strict";
+  var form = document.getElementById("hb-filters");
+  var list = document.getElementById("hb-catalogue");
+  var count = document.getElementById("hb-filter-count");
+  var none = document.getElementById("hb-no-match");
+  if (!form || !list) return;
+  form.hidden = false;
+  var cards = Array.prototype.slice.call(list.children);
+  var keys = ["kind", "group", "difficulty", "competency", "min", "max"];
+
+  function values() {
+    var v = {};
+    keys.forEach(function (k) { v[k] = (form.elements[k].value || "").trim(); });
+    return v;
+  }
+
+  function matches(card, v) {
+    var d = Number(card.getAttribute("data-duration"));
+    if (v.kind && card.getAttribute("data-kind") !== v.kind) return false;
+    if (v.group && card.getAttribute("data-group") !== v.group) return false;
+    if (v.difficulty && card.getAttribute("data-difficulty") !== v.difficulty) return false;
+    if (v.competency && card.getAttribute("data-competencies").split("|").indexOf(v.competency) < 0) return false;
+    if (v.min !== "" && !isNaN(Number(v.min)) && d < Number(v.min)) return false;
+    if (v.max !== "" && !isNaN(Number(v.max)) && d > Number(v.max)) return false;
+    return true;
+  }
+
+  function apply(updateUrl) {
+    var v = values();
+    var shown = 0;
+    cards.forEach(function (c) {
+      var ok = matches(c, v);
+      c.hidden = !ok;
+      if (ok) shown++;
+    });
+    count.textContent = shown === cards.length
+      ? cards.length + " exercises"
+      : shown + " of " + cards.length + " exercises match";
+    none.hidden = shown !== 0;
+    if (updateUrl) {
+      var params = new URLSearchParams();
+      keys.forEach(function (k) { if (v[k]) params.set(k, v[k]); });
+      var q = params.toString();
+      try { history.replaceState(null, "", q ? "?" + q : location.pathname); } catch (e) { /* some file:// setups refuse */ }
+    }
+  }
+
+  /* Start from the URL. Unknown values are ignored rather than hiding everything. */
+  var params = new URLSearchParams(location.search);
+  keys.forEach(function (k) {
+    var want = params.get(k);
+    if (want === null) return;
+    var el = form.elements[k];
+    if (el.tagName === "SELECT") {
+      for (var i = 0; i < el.options.length; i++) if (el.options[i].value === want) el.value = want;
+    } else if (/^\d+$/.test(want)) {
+      el.value = want;
+    }
+  });
+  form.addEventListener("input", function () { apply(true); });
+  form.addEventListener("change", function () { apply(true); });
+  form.addEventListener("reset", function () { setTimeout(function () { apply(true); }, 0); });
+  form.addEventListener("submit", function (e) { e.preventDefault(); });
+  apply(false);
+})();

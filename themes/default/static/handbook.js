@@ -1,0 +1,103 @@
+/* handbook: navigation tree, dark mode toggle and the mobile menu.
+   Plain classic script: works from file:// with no server. */
+(function () {
+  "use strict";
+  var doc = document.documentElement;
+  var root = doc.getAttribute("data-root") || "";
+  var here = doc.getAttribute("data-page") || "";
+
+  /* Dark mode: follows the system until the reader chooses, then remembers. */
+  var toggle = document.getElementById("hb-theme-toggle");
+  if (toggle) {
+    toggle.addEventListener("click", function () {
+      var dark = doc.dataset.theme
+        ? doc.dataset.theme === "dark"
+        : window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches;
+      doc.dataset.theme = dark ? "light" : "dark";
+      try { localStorage.setItem("hb-theme", doc.dataset.theme); } catch (e) { /* storage may be off */ }
+      toggle.setAttribute("aria-pressed", String(!dark));
+    });
+  }
+
+  /* Mobile menu. */
+  var menu = document.getElementById("hb-menu-toggle");
+  var sidebar = document.getElementById("hb-sidebar");
+  if (menu && sidebar) {
+    menu.addEventListener("click", function () {
+      var open = sidebar.classList.toggle("hb-open");
+      menu.setAttribute("aria-expanded", String(open));
+    });
+    document.addEventListener("keydown", function (e) {
+      if (e.key === "Escape" && sidebar.classList.contains("hb-open")) {
+        sidebar.classList.remove("hb-open");
+        menu.setAttribute("aria-expanded", "false");
+        menu.focus();
+      }
+    });
+  }
+
+  /* The full table of contents comes from the shared nav.js as
+     [title, path, children?]. Chapters on the way to the current page are
+     open; the rest open on demand, so the DOM stays small. */
+  var data = window.__hbNav;
+  var holder = document.getElementById("hb-nav-tree");
+  if (!data || !holder) return;
+
+  function contains(node) {
+    if (node[1] === here) return true;
+    var kids = node[2];
+    if (!kids) return false;
+    for (var i = 0; i < kids.length; i++) if (contains(kids[i])) return true;
+    return false;
+  }
+
+  function item(node) {
+    var li = document.createElement("li");
+    var row = document.createElement("div");
+    row.className = "hb-tree-row";
+    var a = document.createElement("a");
+    a.href = root + node[1];
+    a.textContent = node[0];
+    if (node[1] === here) a.setAttribute("aria-current", "page");
+    var kids = node[2];
+    if (kids && kids.length) {
+      li.className = "hb-tree-chapter";
+      var btn = document.createElement("button");
+      btn.type = "button";
+      var open = contains(node);
+      var ul = null;
+      var set = function (o) {
+        btn.setAttribute("aria-expanded", String(o));
+        btn.setAttribute("aria-label", (o ? "Collapse " : "Expand ") + node[0]);
+        btn.textContent = o ? "\u25BE" : "\u25B8";
+        if (o && !ul) { ul = list(kids); li.appendChild(ul); }
+        if (ul) ul.hidden = !o;
+      };
+      btn.addEventListener("click", function () { set(btn.getAttribute("aria-expanded") !== "true"); });
+      row.appendChild(btn);
+      row.appendChild(a);
+      li.appendChild(row);
+      set(open);
+    } else {
+      row.appendChild(a);
+      li.appendChild(row);
+    }
+    return li;
+  }
+
+  function list(nodes) {
+    var ul = document.createElement("ul");
+    for (var i = 0; i < nodes.length; i++) ul.appendChild(item(nodes[i]));
+    return ul;
+  }
+
+  var tree = document.createElement("ul");
+  tree.className = "hb-tree";
+  tree.appendChild(item([data[0], data[1]]));
+  var top = list(data[2] || []);
+  while (top.firstChild) tree.appendChild(top.firstChild);
+  holder.textContent = "";
+  holder.appendChild(tree);
+  var current = holder.querySelector('[aria-current="page"]');
+  if (current && current.scrollIntoView) current.scrollIntoView({ block: "nearest" });
+})();
