@@ -230,13 +230,25 @@ impl Printer {
                     let _ = term::emit_to_write_style(&mut buf, &config, &file, &cs);
                 }
                 None => {
-                    // No text to show: name the location in the message's first note.
-                    let notes = std::iter::once(format!("in {}", d.location()))
-                        .chain(cs.notes.iter().cloned())
-                        .collect();
-                    cs.notes = notes;
-                    let file = SimpleFile::new("", "");
-                    let _ = term::emit_to_write_style(&mut buf, &config, &file, &cs);
+                    // No text to show: the header, the location and the hint.
+                    use std::io::Write;
+                    use termcolor::{Color, ColorSpec, WriteColor};
+                    let (name, color) = match d.severity {
+                        Severity::Error => ("error", Color::Red),
+                        Severity::Warning => ("warning", Color::Yellow),
+                    };
+                    let _ = buf.set_color(ColorSpec::new().set_fg(Some(color)).set_bold(true));
+                    let _ = write!(buf, "{name}");
+                    let _ = buf.set_color(ColorSpec::new().set_bold(true));
+                    let _ = writeln!(buf, ": {}", d.message);
+                    let _ = buf.set_color(ColorSpec::new().set_fg(Some(Color::Blue)).set_bold(true));
+                    let _ = write!(buf, "  --> ");
+                    let _ = buf.reset();
+                    let _ = writeln!(buf, "{}", d.location());
+                    if let Some(h) = &d.hint {
+                        let _ = writeln!(buf, "   = hint: {h}");
+                    }
+                    let _ = writeln!(buf);
                 }
             }
         }
