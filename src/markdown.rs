@@ -151,7 +151,7 @@ pub fn render(input: &Input<'_>, settings: &Settings<'_>) -> Rendered {
                 attrs,
             }) => {
                 let end = find_end(&events, i);
-                let heading_text = plain_text(&events[i + 1..end]);
+                let heading_text = plain_text(&events[i + 1..end], !settings.options.allow_html);
                 let wanted = id
                     .as_ref()
                     .map(|s| s.to_string())
@@ -355,11 +355,13 @@ fn find_end(events: &[(Event<'_>, Range<usize>)], start: usize) -> usize {
     events.len() - 1
 }
 
-fn plain_text(events: &[(Event<'_>, Range<usize>)]) -> String {
+/// The text of a heading. Raw HTML counts as text when it is shown as text.
+fn plain_text(events: &[(Event<'_>, Range<usize>)], html_as_text: bool) -> String {
     let mut s = String::new();
     for (ev, _) in events {
         match ev {
             Event::Text(t) | Event::Code(t) => s.push_str(t),
+            Event::InlineHtml(t) | Event::Html(t) if html_as_text => s.push_str(t),
             Event::SoftBreak | Event::HardBreak => s.push(' '),
             _ => {}
         }

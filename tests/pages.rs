@@ -1,0 +1,293 @@
+//! What the produced pages contain: Markdown extensions, callouts, ids,
+//! links, safety, escaping, ordering and theme overrides.
+
+mod fixture;
+
+use fixture::Book;
+
+#[test]
+fn lesson_main_snapshot() {
+    let body = "Intro with **bold**, ~~old~~ and a footnote.[^1]\n\n## First steps\n\n- [x] done\n- [ ] open\n\n| Role | Share |\n|---|---|\n| Lead | 75% |\n\n> [!TIP]\n> Start small.\n\n## First steps\n\n[^1]: The note.\n";
+    let book = Book::new().file(
+        "content/lesson.md",
+        format!("---\ntitle: A lesson\nsummary: Short.\nduration: 10\nobjectives: [Learn one thing]\ntags: [t1]\n---\n{body}"),
+    );
+    book.build().ok().no_warnings();
+    let main = book.main("lesson.html");
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/lesson_main.html");
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() || !path.exists() {
+        std::fs::write(&path, &main).unwrap();
+    }
+    let expected = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(
+        main, expected,
+        "<main> changed; rerun with UPDATE_SNAPSHOTS=1 if intended"
+    );
+}
+
+#[test]
+fn markdown_extensions_and_heading_ids() {
+    let book = Book::new().lesson(
+        "a.md",
+        "A",
+        "## Goals & <Plans>\n\n## Goals & <Plans>\n\n## hb-main\n\n~~gone~~\n\n- [ ] task\n\n| x |\n|---|\n| 1 |\n\nNote[^n].\n\n[^n]: Foot.\n",
+    );
+    book.build().ok();
+    let main = book.main("a.html");
+    assert!(
+        main.contains(r#"<h2 id="goals-plans">Goals &amp; &lt;Plans&gt;</h2>"#),
+        "{main}"
+    );
+    assert!(
+        main.contains(r#"<h2 id="goals-plans-1">"#),
+        "duplicate headings get unique ids"
+    );
+    assert!(
+        main.contains(r#"<h2 id="h-hb-main">"#),
+        "heading ids never take the theme's hb- ids"
+    );
+    assert!(main.contains("<del>gone</del>"));
+    assert!(main.contains(r#"type="checkbox""#));
+    assert!(main.contains("<table>"));
+    assert!(main.contains("footnote-definition"));
+    // The on-page contents list shows the heading text escaped.
+    assert!(
+        main.contains(r##"<a href="#goals-plans">Goals &amp; &lt;Plans&gt;</a>"##)
+            || book
+                .page("a.html")
+                .contains(r##"<a href="#goals-plans">Goals &amp; &lt;Plans&gt;</a>"##)
+    );
+}
+
+#[test]
+fn callouts_and_facilitator_only_blocks() {
+    let body = "> [!NOTE]\n> n\n\n> [!TIP]\n> t\n\n> [!IMPORTANT]\n> i\n\n> [!WARNING]\n> w\n\n> [!CAUTION]\n> c\n\n> [!FACILITATOR]\n> FACILITATOR-ONLY-MARKER tip\n\n> plain quote\n";
+    let book = Book::new()
+        .file(
+            "book.toml",
+            "title = \"T\"\n[build]\neditions = [\"participant\", \"facilitator\"]\n",
+        )
+        .lesson("a.md", "A", body);
+    book.build().ok();
+    let main = book.main("a.html");
+    for k in ["note", "tip", "important", "warning", "caution"] {
+        assert!(main.contains(&format!("callout callout-{k}")), "{k}");
+    }
+    assert!(main.contains("<blockquote>"), "a plain quote stays a quote");
+    assert!(!main.contains("FACILITATOR-ONLY-MARKER"));
+    let f = std::fs::read_to_string(book.path().join("site-facilitator/a.html")).unwrap();
+    assert!(f.contains("callout callout-facilitator"));
+    assert!(f.contains("FACILITATOR-ONLY-MARKER tip"));
+    assert!(!f.contains("[!FACILITATOR]"));
+}
+
+#[test]
+fn links_between_lessons_nested_folders_and_assets_are_relative() {
+    let book = Book::new()
+        .chapter("01-one", "One")
+        .chapter("01-one/02-deeper", "Deeper")
+        .lesson("01-one/02-deeper/01-leaf.md", "Leaf", "## Target\n\n![pic](img/photo.png)\n\n[up](../01-top.md#intro) [home](../../index.md) [chapter](../index.md) [pdf](../files/guide.pdf)\n")
+        .lesson("01-one/01-top.md", "Top", "## Intro\n\n[down](02-deeper/01-leaf.md#target)\n")
+        .file("content/01-one/02-deeper/img/photo.png", b"\x89PNG fake")
+        .file("content/01-one/files/guide.pdf", b"%PDF fake");
+    book.build().ok().no_warnings();
+    let leaf = book.main("one/deeper/leaf.html");
+    assert!(leaf.contains(r#"src="img/photo.png""#), "{leaf}");
+    assert!(leaf.contains(r##"href="../top.html#intro""##));
+    assert!(leaf.contains(r#"href="../../index.html""#));
+    assert!(leaf.contains(r#"href="../index.html""#));
+    assert!(leaf.contains(r#"href="../files/guide.pdf""#));
+    assert!(book
+        .page("one/top.html")
+        .contains(r##"href="deeper/leaf.html#target""##));
+    assert_eq!(
+        std::fs::read(book.out("one/deeper/img/photo.png")).unwrap(),
+        b"\x89PNG fake"
+    );
+    assert!(book.exists("one/files/guide.pdf"));
+    // Every generated link and asset reference is relative.
+    for page in [
+        "index.html",
+        "one/index.html",
+        "one/deeper/leaf.html",
+        "contents.html",
+    ] {
+        let html = book.page(page);
+        for attr in ["href=\"/", "src=\"/", "href=\"http", "src=\"http"] {
+            assert!(
+                !html.contains(attr),
+                "{page} has an absolute reference {attr}"
+            );
+        }
+    }
+}
+
+#[test]
+fn unsafe_urls_are_neutralised_with_a_warning() {
+    let book = Book::new().lesson(
+        "a.md",
+        "A",
+        "[a](javascript:alert(1)) [b](VBScript:msgbox) [c](data:text/html,<script>x</script>) ![d](data:image/png;base64,AAAA) [e](java\tscript:alert(2))\n",
+    );
+    let r = book.build().ok();
+    assert!(r.stderr.contains("`javascript:` URL removed"));
+    assert!(r.stderr.contains("`vbscript:` URL removed"));
+    assert!(r.stderr.contains("`data:` URL removed"));
+    let main = book.main("a.html");
+    assert!(!main.to_lowercase().contains("javascript:"));
+    assert!(!main.to_lowercase().contains("vbscript:"));
+    assert!(!main.contains("data:text/html"));
+    assert!(
+        main.contains("data:image/png;base64,AAAA"),
+        "image data URLs stay"
+    );
+}
+
+#[test]
+fn raw_html_is_escaped_unless_allowed() {
+    let body = "<script>alert(1)</script>\n\nInline <img src=x onerror=alert(2)> here.\n";
+    let book = Book::new().lesson("a.md", "A", body);
+    book.build()
+        .ok()
+        .says(&["content/a.md:4:1", "raw HTML is shown as text"]);
+    let main = book.main("a.html");
+    assert!(!main.contains("<script>alert"));
+    assert!(!main.contains("<img src=x"));
+    assert!(main.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    let trusted = Book::new()
+        .file(
+            "book.toml",
+            "title = \"T\"\n[markdown]\nallow-html = true\n",
+        )
+        .lesson("a.md", "A", "<kbd>Ctrl</kbd>\n");
+    trusted.build().ok().no_warnings();
+    assert!(trusted.main("a.html").contains("<kbd>Ctrl</kbd>"));
+}
+
+#[test]
+fn titles_with_markup_characters_show_literally_everywhere() {
+    let title = r#"Tom & "Jerry's" <b>Show</b>"#;
+    let book = Book::new()
+        .file("book.toml", "title = \"Book <i>&</i>\"\n")
+        .chapter("ch", "Chapter <script>alert(1)</script>")
+        .file(
+            "content/ch/a.md",
+            format!(
+                "---\ntitle: '{}'\n---\n## Heading <em>&amp;</em> \"q\"\n",
+                title.replace('\'', "''")
+            ),
+        );
+    book.build().ok();
+    let page = book.page("ch/a.html");
+    assert!(page.contains("<title>Tom &amp; &quot;Jerry&#x27;s&quot; &lt;b&gt;Show&lt;&#x2F;b&gt; · Book &lt;i&gt;&amp;&lt;&#x2F;i&gt;</title>"), "{}", &page[..page.find("</title>").unwrap()]);
+    assert!(!page.contains("<script>alert(1)"));
+    assert!(
+        page.contains("Chapter &lt;script&gt;alert(1)&lt;&#x2F;script&gt;"),
+        "breadcrumbs and sidebar escape"
+    );
+    // The navigation data is a JSON string inside a script: no raw markup can close it.
+    let nav = book.page("nav.js");
+    assert!(nav.contains(r#"Tom & \"Jerry's\" <b>Show<\/b>"#), "{nav}");
+    assert!(!nav.contains("</script>"));
+    // In the heading (Markdown output) and in the on-page contents (template output).
+    assert!(
+        page.contains("Heading &lt;em&gt;&amp;&lt;/em&gt; \u{201c}q\u{201d}</h2>"),
+        "heading"
+    );
+    assert!(
+        page.contains("Heading &lt;em&gt;&amp;&lt;&#x2F;em&gt; \u{201c}q\u{201d}</a>"),
+        "on-page contents"
+    );
+}
+
+#[test]
+fn order_follows_front_matter_then_number_prefix_then_name() {
+    let book = Book::new()
+        .lesson("02-second.md", "Second", "")
+        .lesson("10-tenth.md", "Tenth", "")
+        .lesson("01-first.md", "First", "")
+        .file("content/zeta.md", "---\ntitle: Zeta\norder: 5\n---\n")
+        .lesson("alpha.md", "Alpha", "");
+    book.build().ok();
+    let home = book.main("index.html");
+    let pos = |t: &str| {
+        home.find(&format!(">{t}<"))
+            .unwrap_or_else(|| panic!("{t} not listed"))
+    };
+    assert!(
+        pos("First") < pos("Second")
+            && pos("Second") < pos("Zeta")
+            && pos("Zeta") < pos("Tenth")
+            && pos("Tenth") < pos("Alpha")
+    );
+    // Previous/next follow the same order.
+    assert!(book
+        .main("second.html")
+        .contains(r#"rel="next" href="zeta.html""#));
+}
+
+#[test]
+fn drafts_are_left_out_unless_asked_for() {
+    let book = Book::new().file("content/wip.md", "---\ntitle: WIP\ndraft: true\n---\n");
+    book.build().ok();
+    assert!(!book.exists("wip.html"));
+    book.run(&["build", ".", "--drafts"]).ok();
+    assert!(book.exists("wip.html"));
+}
+
+#[test]
+fn a_theme_can_override_one_template_or_one_block() {
+    let book = Book::new()
+        .file("book.toml", "title = \"T\"\ntheme = \"house\"\n")
+        .lesson("a.md", "A", "Body text.\n")
+        .file("themes/house/templates/lesson.html", "{% extends \"default/lesson.html\" %}{% block objectives %}<p class=\"house-banner\">House style</p>{% endblock objectives %}")
+        .file("themes/house/templates/404.html", "<p>custom 404 for {{ site.title }}</p>")
+        .file("themes/house/static/extra.css", "body{}");
+    book.build().ok();
+    let page = book.page("a.html");
+    assert!(page.contains("house-banner"), "block replaced");
+    assert!(
+        page.contains("Body text."),
+        "rest of the default lesson template kept"
+    );
+    assert!(page.contains("hb-sidebar"), "base layout kept");
+    assert_eq!(book.page("404.html"), "<p>custom 404 for T</p>");
+    assert!(book.exists("_theme/extra.css"));
+    assert!(book.exists("_theme/style.css"));
+}
+
+#[test]
+fn templates_cannot_read_the_environment() {
+    let book = Book::new()
+        .file("book.toml", "title = \"T\"\ntheme = \"leaky\"\n")
+        .file(
+            "themes/leaky/templates/404.html",
+            "{{ get_env(name=\"HOME\") }}",
+        );
+    book.build()
+        .fails(1)
+        .says(&["templates cannot read environment variables"]);
+}
+
+#[test]
+fn pages_stay_small_with_shared_navigation() {
+    let mut book = Book::new().chapter("ch", "Chapter");
+    for i in 0..200 {
+        book = book.lesson(
+            &format!("ch/{i:03}-lesson-{i}.md"),
+            &format!("Lesson number {i}"),
+            "Short.\n",
+        );
+    }
+    book.build().ok();
+    let nav = book.page("nav.js");
+    assert!(nav.contains("Lesson number 199"));
+    // A lesson page lists a bounded window of its chapter, not all 200 entries.
+    let html = book.page("ch/lesson-100.html");
+    assert!(
+        html.matches("Lesson number").count() < 60,
+        "sidebar fallback is bounded"
+    );
+    assert!(html.contains("more in this chapter"));
+}
