@@ -241,7 +241,8 @@ impl Printer {
                     let _ = write!(buf, "{name}");
                     let _ = buf.set_color(ColorSpec::new().set_bold(true));
                     let _ = writeln!(buf, ": {}", d.message);
-                    let _ = buf.set_color(ColorSpec::new().set_fg(Some(Color::Blue)).set_bold(true));
+                    let _ =
+                        buf.set_color(ColorSpec::new().set_fg(Some(Color::Blue)).set_bold(true));
                     let _ = write!(buf, "  --> ");
                     let _ = buf.reset();
                     let _ = writeln!(buf, "{}", d.location());

@@ -12,16 +12,34 @@ fn the_sample_handbook_builds_and_checks_without_warnings() {
     let out = tempfile::tempdir().unwrap();
     let site = out.path().join("site");
     let r = Command::new(BIN)
-        .args(["build", fixture::repo().to_str().unwrap(), "--out", site.to_str().unwrap(), "--edition", "participant"])
+        .args([
+            "build",
+            fixture::repo().to_str().unwrap(),
+            "--out",
+            site.to_str().unwrap(),
+            "--edition",
+            "participant",
+        ])
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&r.stderr);
     assert!(r.status.success(), "{stderr}");
     assert!(!stderr.contains("warning"), "{stderr}");
-    for page in ["index.html", "how-to-use.html", "exercises/index.html", "workshops/half-day.html", "nav.js", "404.html", "contents.html"] {
+    for page in [
+        "index.html",
+        "how-to-use.html",
+        "exercises/index.html",
+        "workshops/half-day.html",
+        "nav.js",
+        "404.html",
+        "contents.html",
+    ] {
         assert!(site.join(page).is_file(), "missing {page}");
     }
-    let check = Command::new(BIN).args(["check", fixture::repo().to_str().unwrap()]).output().unwrap();
+    let check = Command::new(BIN)
+        .args(["check", fixture::repo().to_str().unwrap()])
+        .output()
+        .unwrap();
     let stderr = String::from_utf8_lossy(&check.stderr);
     assert!(check.status.success(), "{stderr}");
     assert!(stderr.contains("no errors, 0 warning(s)"), "{stderr}");
@@ -31,30 +49,55 @@ fn the_sample_handbook_builds_and_checks_without_warnings() {
 fn init_creates_a_handbook_that_builds_at_once_without_a_theme_copy() {
     let dir = tempfile::tempdir().unwrap();
     let hb = dir.path().join("new-book");
-    let r = Command::new(BIN).args(["init", hb.to_str().unwrap()]).output().unwrap();
+    let r = Command::new(BIN)
+        .args(["init", hb.to_str().unwrap()])
+        .output()
+        .unwrap();
     assert!(r.status.success());
     assert!(!hb.join("themes").exists(), "init must not copy the theme");
     let toml = std::fs::read_to_string(hb.join("book.toml")).unwrap();
     assert!(toml.contains("# "), "book.toml is commented");
-    let r = Command::new(BIN).args(["build", hb.to_str().unwrap()]).env("NO_COLOR", "1").output().unwrap();
+    let r = Command::new(BIN)
+        .args(["build", hb.to_str().unwrap()])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
     let stderr = String::from_utf8_lossy(&r.stderr);
     assert!(r.status.success(), "{stderr}");
     assert!(!stderr.contains("warning"), "{stderr}");
     assert!(hb.join("site/getting-started/first-lesson.html").is_file());
     assert!(hb.join("site/exercises/first-exercise.html").is_file());
     // A second init refuses to overwrite.
-    let again = Command::new(BIN).args(["init", hb.to_str().unwrap()]).env("NO_COLOR", "1").output().unwrap();
+    let again = Command::new(BIN)
+        .args(["init", hb.to_str().unwrap()])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
     assert_eq!(again.status.code(), Some(1));
 }
 
 #[test]
 fn help_works_on_every_command_and_usage_errors_exit_2() {
-    for args in [vec!["--help"], vec!["build", "--help"], vec!["check", "--help"], vec!["clean", "--help"], vec!["init", "--help"], vec!["serve", "--help"], vec!["schema", "--help"]] {
+    for args in [
+        vec!["--help"],
+        vec!["build", "--help"],
+        vec!["check", "--help"],
+        vec!["clean", "--help"],
+        vec!["init", "--help"],
+        vec!["serve", "--help"],
+        vec!["schema", "--help"],
+    ] {
         let r = Command::new(BIN).args(&args).output().unwrap();
         assert!(r.status.success(), "{args:?}");
-        assert!(String::from_utf8_lossy(&r.stdout).contains("Usage"), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&r.stdout).contains("Usage"),
+            "{args:?}"
+        );
     }
-    let r = Command::new(BIN).args(["build", "--no-such-flag"]).output().unwrap();
+    let r = Command::new(BIN)
+        .args(["build", "--no-such-flag"])
+        .output()
+        .unwrap();
     assert_eq!(r.status.code(), Some(2));
     let r = Command::new(BIN).args(["frobnicate"]).output().unwrap();
     assert_eq!(r.status.code(), Some(2));
@@ -66,7 +109,9 @@ fn check_validates_and_writes_nothing() {
     book.check().ok().says(&["check passed"]);
     assert!(!book.path().join("site").exists());
     book.write("content/broken.md", "---\ntitle: x\n");
-    book.check().fails(1).says(&["content/broken.md:1:1", "front matter is never closed"]);
+    book.check()
+        .fails(1)
+        .says(&["content/broken.md:1:1", "front matter is never closed"]);
     assert!(!book.path().join("site").exists());
 }
 
@@ -86,7 +131,11 @@ fn build_out_and_clean() {
 #[test]
 fn not_a_handbook_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
-    let r = Command::new(BIN).args(["build", dir.path().to_str().unwrap()]).env("NO_COLOR", "1").output().unwrap();
+    let r = Command::new(BIN)
+        .args(["build", dir.path().to_str().unwrap()])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
     assert_eq!(r.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&r.stderr).contains("no book.toml here"));
 }
@@ -95,17 +144,39 @@ fn not_a_handbook_is_a_clear_error() {
 fn piped_output_has_no_colour_or_progress_and_quiet_is_quiet() {
     let book = Book::new().file("content/x.md", "---\ntitle: X\n---\n<b>raw</b>\n");
     // Piped (not a terminal): no escape codes even without NO_COLOR.
-    let r = Command::new(BIN).args(["build", "."]).current_dir(book.path()).env_remove("NO_COLOR").output().unwrap();
+    let r = Command::new(BIN)
+        .args(["build", "."])
+        .current_dir(book.path())
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap();
     let stderr = String::from_utf8_lossy(&r.stderr);
     assert!(r.status.success());
-    assert!(!stderr.contains('\x1b'), "escape codes in piped output: {stderr:?}");
+    assert!(
+        !stderr.contains('\x1b'),
+        "escape codes in piped output: {stderr:?}"
+    );
     assert!(!stderr.contains("pages\r"), "progress shown when piped");
     assert!(stderr.contains("warning: raw HTML is shown as text"));
     let q = book.run(&["-q", "build", "."]).ok();
     assert_eq!(q.stderr, "", "quiet prints nothing on success");
     let v = book.run(&["-v", "build", "."]).ok();
-    for stage in ["discover", "front matter", "model", "markdown", "validate", "search", "theme", "render", "write"] {
-        assert!(v.stderr.contains(stage), "-v lacks stage {stage}: {}", v.stderr);
+    for stage in [
+        "discover",
+        "front matter",
+        "model",
+        "markdown",
+        "validate",
+        "search",
+        "theme",
+        "render",
+        "write",
+    ] {
+        assert!(
+            v.stderr.contains(stage),
+            "-v lacks stage {stage}: {}",
+            v.stderr
+        );
     }
 }
 
@@ -114,16 +185,32 @@ fn a_failed_build_leaves_the_previous_site_byte_identical() {
     let book = Book::new().lesson("a.md", "A", "Text.\n");
     book.build().ok();
     let before = snapshot(&book.path().join("site"));
-    book.write("content/a.md", "---\ntitle: A\n---\nSee [missing](nope.md).\n");
-    book.build().fails(1).says(&["content/a.md:4:5", "link to missing file `nope.md`"]);
-    assert_eq!(before, snapshot(&book.path().join("site")), "previous output changed");
-    let leftovers: Vec<_> = std::fs::read_dir(book.path()).unwrap().filter_map(Result::ok).map(|e| e.file_name().to_string_lossy().into_owned()).filter(|n| n.contains("staging") || n.contains(".old-")).collect();
+    book.write(
+        "content/a.md",
+        "---\ntitle: A\n---\nSee [missing](nope.md).\n",
+    );
+    book.build()
+        .fails(1)
+        .says(&["content/a.md:4:5", "link to missing file `nope.md`"]);
+    assert_eq!(
+        before,
+        snapshot(&book.path().join("site")),
+        "previous output changed"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(book.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("staging") || n.contains(".old-"))
+        .collect();
     assert!(leftovers.is_empty(), "staging left behind: {leftovers:?}");
 }
 
 #[test]
 fn pages_of_deleted_sources_disappear() {
-    let book = Book::new().lesson("a.md", "A", "x\n").lesson("b.md", "B", "y\n");
+    let book = Book::new()
+        .lesson("a.md", "A", "x\n")
+        .lesson("b.md", "B", "y\n");
     book.build().ok();
     assert!(book.exists("b.html"));
     book.remove("content/b.md");
@@ -134,7 +221,9 @@ fn pages_of_deleted_sources_disappear() {
 
 #[test]
 fn unchanged_rebuild_rewrites_nothing_and_keeps_mtimes() {
-    let book = Book::new().lesson("a.md", "A", "x\n").lesson("b.md", "B", "y\n");
+    let book = Book::new()
+        .lesson("a.md", "A", "x\n")
+        .lesson("b.md", "B", "y\n");
     book.build().ok();
     let mtime = |p: &str| std::fs::metadata(book.out(p)).unwrap().modified().unwrap();
     let (a, b) = (mtime("a.html"), mtime("b.html"));
@@ -152,11 +241,15 @@ fn unchanged_rebuild_rewrites_nothing_and_keeps_mtimes() {
 fn dangerous_output_folders_are_refused() {
     let book = Book::new();
     for out in [".", "content", "content/site", "themes"] {
-        book.run(&["build", ".", "--out", out]).fails(1).says(&["refusing to write the site here"]);
+        book.run(&["build", ".", "--out", out])
+            .fails(1)
+            .says(&["refusing to write the site here"]);
     }
     assert!(book.path().join("content/index.md").is_file());
     let parent = book.path().parent().unwrap().to_str().unwrap().to_string();
-    book.run(&["build", ".", "--out", &parent]).fails(1).says(&["contains the handbook's sources"]);
+    book.run(&["build", ".", "--out", &parent])
+        .fails(1)
+        .says(&["contains the handbook's sources"]);
 }
 
 #[test]
@@ -170,9 +263,18 @@ fn schema_prints_json_schema() {
 
 #[test]
 fn both_editions_build_side_by_side() {
-    let book = Book::new().file("book.toml", "title = \"T\"\n[build]\neditions = [\"participant\", \"facilitator\"]\n");
-    book.build().ok().says(&["participant edition", "facilitator edition"]);
+    let book = Book::new().file(
+        "book.toml",
+        "title = \"T\"\n[build]\neditions = [\"participant\", \"facilitator\"]\n",
+    );
+    book.build()
+        .ok()
+        .says(&["participant edition", "facilitator edition"]);
     assert!(book.path().join("site/index.html").is_file());
     assert!(book.path().join("site-facilitator/index.html").is_file());
-    assert!(std::fs::read_to_string(book.path().join("site-facilitator/index.html")).unwrap().contains("Facilitator edition"));
+    assert!(
+        std::fs::read_to_string(book.path().join("site-facilitator/index.html"))
+            .unwrap()
+            .contains("Facilitator edition")
+    );
 }

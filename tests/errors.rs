@@ -13,57 +13,131 @@ fn broken(rel: &str, text: impl AsRef<[u8]>) -> fixture::Run {
 fn bom_and_crlf_build_exactly_like_lf() {
     let lf = "---\ntitle: Same\nsummary: \"x\"\n---\n## Heading\n\nText with [link](other.md#part).\n\n| a | b |\n|---|---|\n| 1 | 2 |\n";
     let other = "---\ntitle: Other\n---\n## Part\n";
-    let a = Book::new().file("content/same.md", lf).file("content/other.md", other);
+    let a = Book::new()
+        .file("content/same.md", lf)
+        .file("content/other.md", other);
     let b = Book::new()
-        .file("content/same.md", format!("\u{feff}{}", lf.replace('\n', "\r\n")))
+        .file(
+            "content/same.md",
+            format!("\u{feff}{}", lf.replace('\n', "\r\n")),
+        )
         .file("content/other.md", other.replace('\n', "\r\n"));
     a.build().ok().no_warnings();
     b.build().ok().no_warnings();
     assert_eq!(a.snapshot(), b.snapshot());
     // Errors in CRLF files still point at the right line and column.
-    broken("content/x.md", "---\r\ntitle: X\r\nsumary: y\r\n---\r\n").says(&["content/x.md:3:1", "unknown key `sumary`", "did you mean `summary`?"]);
+    broken("content/x.md", "---\r\ntitle: X\r\nsumary: y\r\n---\r\n").says(&[
+        "content/x.md:3:1",
+        "unknown key `sumary`",
+        "did you mean `summary`?",
+    ]);
 }
 
 #[test]
 fn front_matter_never_closed() {
-    broken("content/x.md", "---\ntitle: X\n\n# Body\n").says(&["content/x.md:1:1", "front matter is never closed", "hint: add a line containing only `---`"]);
+    broken("content/x.md", "---\ntitle: X\n\n# Body\n").says(&[
+        "content/x.md:1:1",
+        "front matter is never closed",
+        "hint: add a line containing only `---`",
+    ]);
 }
 
 #[test]
 fn missing_and_empty_front_matter() {
-    broken("content/x.md", "# Just a body\n").says(&["content/x.md:1:1", "missing front matter", "title"]);
-    broken("content/x.md", "---\n---\nBody\n").says(&["content/x.md:1:1", "front matter is empty", "hint: add at least `title:"]);
-    broken("content/x.md", "---\nsummary: s\n---\n").says(&["content/x.md", "missing required key `title`"]);
+    broken("content/x.md", "# Just a body\n").says(&[
+        "content/x.md:1:1",
+        "missing front matter",
+        "title",
+    ]);
+    broken("content/x.md", "---\n---\nBody\n").says(&[
+        "content/x.md:1:1",
+        "front matter is empty",
+        "hint: add at least `title:",
+    ]);
+    broken("content/x.md", "---\nsummary: s\n---\n")
+        .says(&["content/x.md", "missing required key `title`"]);
 }
 
 #[test]
 fn tabs_in_yaml() {
-    broken("content/x.md", "---\ntitle: X\ntags:\n\t- a\n---\n").says(&["content/x.md:4:1", "tab character in YAML indentation", "use spaces"]);
+    broken("content/x.md", "---\ntitle: X\ntags:\n\t- a\n---\n").says(&[
+        "content/x.md:4:1",
+        "tab character in YAML indentation",
+        "use spaces",
+    ]);
 }
 
 #[test]
 fn unknown_misspelled_mistyped_and_duplicate_keys() {
-    broken("content/x.md", "---\ntitle: X\ncolour: red\n---\n").says(&["content/x.md:3:1", "unknown key `colour`", "valid keys here are"]);
-    broken("content/x.md", "---\ntitle: X\nobjectivs: [a]\n---\n").says(&["content/x.md:3:1", "unknown key `objectivs`", "did you mean `objectives`?"]);
-    broken("content/x.md", "---\ntitle: X\nduration: soon\n---\n").says(&["content/x.md:3:11", "`duration`: invalid type"]);
-    broken("content/x.md", "---\ntitle: X\nduration: -5\n---\n").says(&["content/x.md:3:11", "expected a whole number"]);
-    broken("content/x.md", "---\ntitle: X\nsummary: a\ntitle: Y\n---\n").says(&["content/x.md:4:1", "duplicate key `title`"]);
+    broken("content/x.md", "---\ntitle: X\ncolour: red\n---\n").says(&[
+        "content/x.md:3:1",
+        "unknown key `colour`",
+        "valid keys here are",
+    ]);
+    broken("content/x.md", "---\ntitle: X\nobjectivs: [a]\n---\n").says(&[
+        "content/x.md:3:1",
+        "unknown key `objectivs`",
+        "did you mean `objectives`?",
+    ]);
+    broken("content/x.md", "---\ntitle: X\nduration: soon\n---\n")
+        .says(&["content/x.md:3:11", "`duration`: invalid type"]);
+    broken("content/x.md", "---\ntitle: X\nduration: -5\n---\n")
+        .says(&["content/x.md:3:11", "expected a whole number"]);
+    broken("content/x.md", "---\ntitle: X\nsummary: a\ntitle: Y\n---\n")
+        .says(&["content/x.md:4:1", "duplicate key `title`"]);
     // book.toml too.
-    Book::new().file("book.toml", "title = \"T\"\n[branding]\naccent-colour = \"#fff\"\n").build().fails(1).says(&["book.toml:3:1", "unknown key `accent-colour`", "did you mean `accent-color`?"]);
-    Book::new().file("book.toml", "title = \"T\"\ntitel = \"U\"\n").build().fails(1).says(&["book.toml:2:1", "did you mean `title`?"]);
-    Book::new().file("book.toml", "title = 5\n").build().fails(1).says(&["book.toml:1:9", "invalid type"]);
+    Book::new()
+        .file(
+            "book.toml",
+            "title = \"T\"\n[branding]\naccent-colour = \"#fff\"\n",
+        )
+        .build()
+        .fails(1)
+        .says(&[
+            "book.toml:3:1",
+            "unknown key `accent-colour`",
+            "did you mean `accent-color`?",
+        ]);
+    Book::new()
+        .file("book.toml", "title = \"T\"\ntitel = \"U\"\n")
+        .build()
+        .fails(1)
+        .says(&["book.toml:2:1", "did you mean `title`?"]);
+    Book::new()
+        .file("book.toml", "title = 5\n")
+        .build()
+        .fails(1)
+        .says(&["book.toml:1:9", "invalid type"]);
 }
 
 #[test]
 fn invalid_utf8_names_file_and_byte_offset() {
-    broken("content/x.md", b"---\ntitle: X\n---\nabc\xff\xfe\n".to_vec()).says(&["content/x.md:4:4", "invalid UTF-8 at byte offset 20"]);
+    broken(
+        "content/x.md",
+        b"---\ntitle: X\n---\nabc\xff\xfe\n".to_vec(),
+    )
+    .says(&["content/x.md:4:4", "invalid UTF-8 at byte offset 20"]);
 }
 
 #[test]
 fn two_sources_with_one_output_path() {
-    Book::new().lesson("01-intro.md", "A", "").lesson("02-intro.md", "B", "").build().fails(1).says(&["both produce `intro.html`", "rename one"]);
-    Book::new().lesson("Intro.md", "A", "").lesson("intro.md", "B", "").build().fails(1).says(&["both produce", "ignore case"]);
-    Book::new().chapter("exercises", "Clash").build().fails(1).says(&["content/exercises/index.md", "a path the generator uses"]);
+    Book::new()
+        .lesson("01-intro.md", "A", "")
+        .lesson("02-intro.md", "B", "")
+        .build()
+        .fails(1)
+        .says(&["both produce `intro.html`", "rename one"]);
+    Book::new()
+        .lesson("Intro.md", "A", "")
+        .lesson("intro.md", "B", "")
+        .build()
+        .fails(1)
+        .says(&["both produce", "ignore case"]);
+    Book::new()
+        .chapter("exercises", "Clash")
+        .build()
+        .fails(1)
+        .says(&["content/exercises/index.md", "a path the generator uses"]);
 }
 
 #[cfg(unix)]
@@ -73,7 +147,13 @@ fn symlink_loop_and_dangling_symlink() {
     std::fs::create_dir_all(book.path().join("content/ch")).unwrap();
     std::os::unix::fs::symlink("..", book.path().join("content/ch/loop")).unwrap();
     std::os::unix::fs::symlink("gone.md", book.path().join("content/dangling.md")).unwrap();
-    book.build().fails(1).says(&["content/ch/loop", "symlink loop", "content/dangling.md", "dangling symlink", "`gone.md` does not exist"]);
+    book.build().fails(1).says(&[
+        "content/ch/loop",
+        "symlink loop",
+        "content/dangling.md",
+        "dangling symlink",
+        "`gone.md` does not exist",
+    ]);
 }
 
 #[cfg(unix)]
@@ -89,11 +169,17 @@ fn unreadable_file() {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o000)).unwrap();
     }
-    book.build().fails(1).says(&["content/secret.md", "could not read", "hint:"]);
+    book.build()
+        .fails(1)
+        .says(&["content/secret.md", "could not read", "hint:"]);
 }
 
 fn unsafe_is_root() -> bool {
-    std::process::Command::new("id").arg("-u").output().map(|o| o.stdout.starts_with(b"0\n")).unwrap_or(false)
+    std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| o.stdout.starts_with(b"0\n"))
+        .unwrap_or(false)
 }
 
 #[test]
@@ -128,19 +214,50 @@ fn every_error_is_reported_in_one_run() {
         .file("content/a.md", "---\ntitle: A\nbogus: 1\n---\n")
         .file("content/b.md", "---\ntitle: B\n")
         .lesson("c.md", "C", "[x](missing.md)\n")
-        .file("content/d.exercise.yaml", "id: d\ntitle: D\nlesson: nope\nkind: quiz\nduration: 5\n");
-    book.build().fails(1).says(&["content/a.md:3:1", "content/b.md:1:1", "content/c.md:4:1", "content/d.exercise.yaml:3:1", "errors"]);
+        .file(
+            "content/d.exercise.yaml",
+            "id: d\ntitle: D\nlesson: nope\nkind: quiz\nduration: 5\n",
+        );
+    book.build().fails(1).says(&[
+        "content/a.md:3:1",
+        "content/b.md:1:1",
+        "content/c.md:4:1",
+        "content/d.exercise.yaml:3:1",
+        "errors",
+    ]);
 }
 
 #[test]
 fn missing_home_page_and_chapter_index() {
-    Book::empty().file("book.toml", fixture::MIN_TOML).file("content/a.md", "---\ntitle: A\n---\n").build().fails(1).says(&["content/index.md", "home page"]);
-    Book::new().lesson("ch/a.md", "A", "").build().fails(1).says(&["content/ch", "no index.md"]);
-    Book::empty().file("book.toml", fixture::MIN_TOML).build().fails(1).says(&["there is no content folder"]);
+    Book::empty()
+        .file("book.toml", fixture::MIN_TOML)
+        .file("content/a.md", "---\ntitle: A\n---\n")
+        .build()
+        .fails(1)
+        .says(&["content/index.md", "home page"]);
+    Book::new()
+        .lesson("ch/a.md", "A", "")
+        .build()
+        .fails(1)
+        .says(&["content/ch", "no index.md"]);
+    Book::empty()
+        .file("book.toml", fixture::MIN_TOML)
+        .build()
+        .fails(1)
+        .says(&["there is no content folder"]);
 }
 
 #[test]
 fn theme_errors_are_located() {
-    Book::new().file("book.toml", "title = \"T\"\ntheme = \"fancy\"\n").build().fails(1).says(&["book.toml:2:9", "theme `fancy` not found"]);
-    Book::new().file("themes/default/templates/lesson.html", "{% if %}").lesson("a.md", "A", "").build().fails(1).says(&["themes/default/templates"]);
+    Book::new()
+        .file("book.toml", "title = \"T\"\ntheme = \"fancy\"\n")
+        .build()
+        .fails(1)
+        .says(&["book.toml:2:9", "theme `fancy` not found"]);
+    Book::new()
+        .file("themes/default/templates/lesson.html", "{% if %}")
+        .lesson("a.md", "A", "")
+        .build()
+        .fails(1)
+        .says(&["themes/default/templates"]);
 }
