@@ -308,6 +308,11 @@ pub fn json_schema() -> String {
     serde_json::to_string_pretty(&schema).expect("a schema serialises")
 }
 
+/// An exercise file's YAML as JSON (for validating it against [`json_schema`]).
+pub fn file_as_json(text: &str) -> Result<serde_json::Value, String> {
+    yaml::to_json(text)
+}
+
 /// Parses every exercise file; semantic checks come in [`validate`].
 pub fn parse_all(files: Vec<TextFile>) -> (Vec<Exercise>, Vec<Diagnostic>) {
     let results: Vec<Result<Exercise, Diagnostic>> = files

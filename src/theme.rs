@@ -95,6 +95,7 @@ pub fn load(config: &Config) -> Result<Theme, Vec<Diagnostic>> {
     }
     let mut tera = tera::Tera::default();
     tera.autoescape_on(vec![".html"]);
+    tera.set_escape_fn(escape_html);
     // Templates must not read the build machine's environment.
     tera.register_function(
         "get_env",
@@ -107,6 +108,23 @@ pub fn load(config: &Config) -> Result<Theme, Vec<Diagnostic>> {
     tera.add_raw_templates(templates.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         .map_err(|e| vec![template_error(&format!("themes/{name}/templates"), &e)])?;
     Ok(Theme { tera, statics })
+}
+
+/// Escapes text for HTML element content and double- or single-quoted
+/// attributes. Unlike Tera's default it leaves `/` alone, so URLs stay readable.
+pub fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len() + 8);
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn read_overrides(

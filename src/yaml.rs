@@ -61,6 +61,11 @@ pub fn parse<T: DeserializeOwned>(yaml: &str, origin: Origin<'_>) -> Result<T, D
     serde_yaml::from_str::<T>(yaml).map_err(|e| serde_error(yaml, origin, &e))
 }
 
+/// A YAML document as JSON, for checking files against the JSON Schema.
+pub fn to_json(yaml: &str) -> Result<serde_json::Value, String> {
+    serde_yaml::from_str(yaml).map_err(|e| e.to_string())
+}
+
 /// Parses a YAML text into a loose tree, for documents whose shape must be
 /// inspected before typed parsing (e.g. an empty document).
 pub fn is_empty_document(yaml: &str) -> bool {
@@ -241,6 +246,13 @@ impl Locator {
                 Some(Frame::Map { key: None }) => {
                     let k = scalar.unwrap_or("?").to_string();
                     let p = path_of(&stack, Some(&k));
+                    // A list item that is a mapping starts at its first key.
+                    let parent = path_of(&stack, None);
+                    if let Some(item) = loc.keys.get_mut(&parent) {
+                        if at < *item {
+                            *item = at;
+                        }
+                    }
                     if loc.keys.contains_key(&p) {
                         loc.duplicates.push((p, at));
                     } else {

@@ -1,0 +1,264 @@
+//! Exercises, the catalogue, editions and workshop agendas.
+
+mod fixture;
+
+use fixture::Book;
+
+const LESSON: &str =
+    "---\ntitle: The Lesson\n---\n## Practice\n\n{{ exercise: listen }}\n\nAfter.\n";
+
+fn exercise(id: &str, extra: &str) -> String {
+    format!("id: {id}\ntitle: Exercise {id}\nlesson: ch/lesson\nkind: discussion\nduration: 20\n{extra}")
+}
+
+fn book() -> Book {
+    Book::new()
+        .chapter("ch", "Chapter")
+        .file("content/ch/lesson.md", LESSON)
+}
+
+#[test]
+fn exercises_render_as_cards_inline_on_their_own_page_and_in_the_catalogue() {
+    let b = book()
+        .file(
+            "content/ch/listen.exercise.yaml",
+            exercise(
+                "listen",
+                "group: { type: small-group, min: 3, max: 5 }\ndifficulty: intermediate\ncompetencies: [listening]\nobjectives: [Hear the person]\nmaterials: [Timer]\npreparation: Read the **lesson**.\nsteps:\n  - minutes: 5\n    text: Pair up.\n  - Talk about [the lesson](lesson.md#practice).\nvariations: [Do it online.]\n",
+            ),
+        )
+        .file("content/ch/reflect.exercise.yaml", exercise("reflect", "").replace("discussion", "reflection"));
+    b.build().ok().no_warnings();
+    let lesson = b.main("ch/lesson.html");
+    // Inline placement where the lesson put it, and the cards section.
+    let inline = lesson.find("hb-inline-exercise").expect("inline card");
+    assert!(inline < lesson.find("After.").unwrap());
+    assert!(lesson.contains(r#"href="../exercises/listen.html""#));
+    assert!(lesson.contains("Small group (3–5)"));
+    assert!(lesson.contains("20 min"));
+    assert!(lesson.contains("Hear the person"));
+    assert!(lesson.contains("Exercise reflect"));
+    // The exercise page, formatted for running it.
+    let page = b.main("exercises/listen.html");
+    for s in [
+        "Exercise listen",
+        "Discussion",
+        "Intermediate",
+        "Timer",
+        "Read the <strong>lesson</strong>",
+        "Pair up.",
+        "Do it online.",
+        r##"href="../ch/lesson.html#practice""##,
+    ] {
+        assert!(page.contains(s), "exercise page lacks {s}");
+    }
+    assert!(
+        !page.contains("hb-step-time"),
+        "timings are for facilitators"
+    );
+    // The catalogue lists every exercise with its filter data.
+    let cat = b.main("exercises/index.html");
+    assert!(cat.contains(r#"data-kind="discussion" data-duration="20" data-group="small-group" data-difficulty="intermediate" data-competencies="listening""#), "{cat}");
+    assert!(cat.contains(r#"data-kind="reflection""#));
+    assert!(cat.contains("2 exercises"));
+}
+
+#[test]
+fn validation_errors_are_exact_and_all_reported() {
+    let b = book()
+        .file("content/ch/listen.exercise.yaml", exercise("listen", "objectivs: [x]\n"))
+        .file("content/ch/a.exercise.yaml", exercise("dup", "").replace("duration: 20", "duration: long"))
+        .file("content/ch/b.exercise.yaml", exercise("neg", "").replace("duration: 20", "duration: -5"))
+        .file("content/ch/c.exercise.yaml", exercise("nolesson", "").replace("ch/lesson", "ch/lessen"))
+        .file("content/ch/d.exercise.yaml", exercise("dup2", ""))
+        .file("content/ch/e.exercise.yaml", exercise("dup2", ""))
+        .file(
+            "content/ch/f.exercise.yaml",
+            exercise("quiz1", "questions:\n  - question: Q?\n    choices: [a, b]\n    answer: 3\n  - question: R?\n    choices: [a, b]\n    answer: []\n").replace("discussion", "quiz"),
+        )
+        .file("content/ch/g.exercise.yaml", exercise("emptyquiz", "").replace("discussion", "quiz"))
+        .file("content/ch/h.exercise.yaml", exercise("badgroup", "group: { type: pairs, min: 4, max: 2 }\n"))
+        .file("content/ch/i.exercise.yaml", exercise("badkind", "").replace("discussion", "lecture"));
+    b.build().fails(1).says(&[
+        "content/ch/listen.exercise.yaml:6:1",
+        "unknown key `objectivs`",
+        "did you mean `objectives`?",
+        "content/ch/a.exercise.yaml:5:11",
+        "`duration`: invalid type: string \"long\"",
+        "content/ch/b.exercise.yaml:5:11",
+        "expected a whole number",
+        "content/ch/c.exercise.yaml:3:1",
+        "no lesson with id `ch/lessen`",
+        "did you mean `ch/lesson`?",
+        "content/ch/e.exercise.yaml:1:1",
+        "duplicate exercise id `dup2`",
+        "content/ch/d.exercise.yaml",
+        "content/ch/f.exercise.yaml:9:5",
+        "answer 3 does not exist: the question has 2 choices",
+        "content/ch/f.exercise.yaml:12:5",
+        "this question has no correct answer",
+        "content/ch/g.exercise.yaml:4:1",
+        "a quiz needs `questions`",
+        "content/ch/h.exercise.yaml:6:23",
+        "group `min` (4) is larger than `max` (2)",
+        "content/ch/i.exercise.yaml:4:7",
+        "unknown variant `lecture`",
+        "11 errors",
+    ]);
+}
+
+#[test]
+fn inline_placement_of_a_missing_exercise_is_located() {
+    let b = book();
+    b.build()
+        .fails(1)
+        .says(&["content/ch/lesson.md:6:1", "no exercise with id `listen`"]);
+}
+
+const MARKERS: [&str; 6] = [
+    "LEAK-NOTES-7f3a",
+    "LEAK-DEBRIEF-91c2",
+    "LEAK-CALLOUT-55de",
+    "LEAK-RUNSHEET-0b8e",
+    "LEAK-NOTEKEY-e4d1",
+    "LEAK-QUIZNOTES-aa01",
+];
+
+#[test]
+fn facilitator_text_never_reaches_the_participant_edition() {
+    let b = Book::new()
+        .file("book.toml", "title = \"T\"\n[build]\neditions = [\"participant\", \"facilitator\"]\n")
+        .chapter("ch", "Chapter")
+        .file("content/ch/lesson.md", format!("---\ntitle: L\n---\n## Part\n\n> [!FACILITATOR]\n> Say {} now.\n\n{{{{ exercise: listen }}}}\n", MARKERS[2]))
+        .file("content/ch/listen.exercise.yaml", exercise("listen", &format!("facilitator_notes: |\n  Watch for {}.\ndebrief:\n  - Ask {}?\n", MARKERS[0], MARKERS[1])))
+        .file("content/ch/quiz.exercise.yaml", exercise("quiz", &format!("facilitator_notes: {}\nquestions:\n  - question: Q?\n    choices: [a, b]\n    answer: 1\n", MARKERS[5])).replace("discussion", "quiz"))
+        .file("content/workshops/day.yaml", format!("title: Day\nstart: \"09:00\"\nsessions:\n  - exercise: listen\n    notes: Remember {}.\n  - activity: Close\n    duration: 5\n    notes: |\n      {}\n", MARKERS[3], MARKERS[4]));
+    b.build().ok().no_warnings();
+    let participant = fixture::snapshot(&b.path().join("site"));
+    assert!(participant.len() > 10);
+    for (path, bytes) in &participant {
+        let text = String::from_utf8_lossy(bytes);
+        for m in MARKERS {
+            assert!(
+                !text.contains(m),
+                "{m} leaked into the participant edition's {path}"
+            );
+        }
+    }
+    let facilitator = fixture::snapshot(&b.path().join("site-facilitator"));
+    let all: String = facilitator
+        .iter()
+        .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
+        .collect();
+    for m in MARKERS {
+        assert!(all.contains(m), "{m} missing from the facilitator edition");
+    }
+    let ex =
+        std::fs::read_to_string(b.path().join("site-facilitator/exercises/listen.html")).unwrap();
+    assert!(ex.contains("Facilitator notes") && ex.contains("Debrief"));
+    assert!(
+        std::fs::read_to_string(b.path().join("site-facilitator/workshops/day.html"))
+            .unwrap()
+            .contains("Run-sheet")
+    );
+}
+
+#[test]
+fn agenda_times_cross_midnight_and_warn_about_overruns() {
+    let b = book()
+        .file("content/ch/listen.exercise.yaml", exercise("listen", ""))
+        .file(
+            "content/workshops/night.yaml",
+            "title: Night shift\nstart: \"23:30\"\nlength: 60\nsessions:\n  - activity: Welcome\n    duration: 20\n  - exercise: listen\n    duration: 15\n  - break: Tea\n    duration: 10\n  - lesson: ch/lesson\n    duration: 30\n",
+        );
+    b.build().ok().says(&[
+        "content/workshops/night.yaml:8:5",
+        "`listen` takes 20 minutes but its slot has 15",
+        "content/workshops/night.yaml:3:1",
+        "the sessions take 1 h 15 min but the workshop is 1 h long",
+    ]);
+    let page = b.main("workshops/night.html");
+    for s in [
+        "23:30–23:50",
+        "23:50–00:05 (+1 day)",
+        "00:05 (+1 day)–00:15 (+1 day)",
+        "00:15 (+1 day)–00:45 (+1 day)",
+        "1 h 15 min",
+    ] {
+        assert!(page.contains(s), "agenda lacks {s}:\n{page}");
+    }
+}
+
+#[test]
+fn workshop_errors_are_located() {
+    let b = book().file(
+        "content/workshops/w.yaml",
+        "title: W\nstart: \"9am\"\nsessions: []\n",
+    );
+    b.build()
+        .fails(1)
+        .says(&["content/workshops/w.yaml:2:1", "`9am` is not a time"]);
+    let b = book().file("content/workshops/w.yaml", "title: W\nstart: \"09:00\"\nsessions:\n  - exercise: nope\n  - lesson: ch/lessn\n  - break: B\n");
+    b.build().fails(1).says(&[
+        "content/workshops/w.yaml:4:5",
+        "no exercise with id `nope`",
+        "content/workshops/w.yaml:5:5",
+        "no lesson with id `ch/lessn`",
+        "did you mean `ch/lesson`?",
+        "content/workshops/w.yaml:6:5",
+        "this session has no duration",
+    ]);
+}
+
+fn validator() -> jsonschema::Validator {
+    let schema: serde_json::Value =
+        serde_json::from_str(&handbook::exercise::json_schema()).unwrap();
+    jsonschema::validator_for(&schema).expect("a valid JSON Schema")
+}
+
+#[test]
+fn json_schema_accepts_every_shipped_exercise_and_rejects_invalid_ones() {
+    let v = validator();
+    let mut checked = 0;
+    for entry in walkdir::WalkDir::new(fixture::repo().join("content")) {
+        let entry = entry.unwrap();
+        if entry
+            .file_name()
+            .to_string_lossy()
+            .ends_with(".exercise.yaml")
+        {
+            let json =
+                handbook::exercise::file_as_json(&std::fs::read_to_string(entry.path()).unwrap())
+                    .unwrap();
+            let errors: Vec<String> = v.iter_errors(&json).map(|e| e.to_string()).collect();
+            assert!(errors.is_empty(), "{}: {errors:?}", entry.path().display());
+            checked += 1;
+        }
+    }
+    assert!(
+        checked >= 9,
+        "the sample handbook ships at least nine exercises"
+    );
+    let valid = exercise(
+        "ok",
+        "group: pairs\nsteps:\n  - plain\n  - minutes: 3\n    text: timed\nquestions: []\n",
+    );
+    assert!(v.is_valid(&handbook::exercise::file_as_json(&valid).unwrap()));
+    for bad in [
+        exercise("x", "objectivs: [x]\n"),
+        exercise("x", "").replace("duration: 20", "duration: -5"),
+        exercise("x", "").replace("duration: 20", "duration: long"),
+        exercise("x", "").replace("discussion", "lecture"),
+        exercise("Bad Id", ""),
+        exercise("x", "group: { type: crowd }\n"),
+        exercise("x", "steps:\n  - minutes: 3\n").to_string(),
+        exercise(
+            "x",
+            "questions:\n  - question: q\n    choices: [a]\n    answer: 1\n",
+        ),
+        "title: no id\n".to_string(),
+    ] {
+        let json = handbook::exercise::file_as_json(&bad).unwrap();
+        assert!(!v.is_valid(&json), "schema accepted:\n{bad}");
+    }
+}
