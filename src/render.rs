@@ -24,6 +24,8 @@ pub struct SiteView<'a> {
     pub accent: Option<&'a str>,
     /// Logo path under the site root.
     pub logo: Option<String>,
+    /// `base-url` with a trailing `/`, for the canonical link only: the site never needs it.
+    pub base_url: Option<String>,
     pub edition: &'static str,
     pub facilitator: bool,
     pub search: bool,
@@ -286,6 +288,7 @@ pub fn site_view<'a>(
             .as_ref()
             .map(|c| c.get_ref().as_str()),
         logo,
+        base_url: b.base_url.as_ref().map(|u| if u.ends_with('/') { u.clone() } else { format!("{u}/") }),
         edition: config.edition.name(),
         facilitator: config.edition.is_facilitator(),
         search: b.search.enabled,
