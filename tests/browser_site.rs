@@ -1,0 +1,344 @@
+//! The built sample handbook in headless Chromium: navigation reaches every
+//! page from disk, the theme's behaviour, catalogue filters and quizzes.
+
+mod fixture;
+mod support;
+
+use std::collections::{BTreeSet, VecDeque};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use support::browser::{browser, file_url, keys, Browser};
+use support::http::StaticServer;
+
+/// The sample handbook built once per test binary: (participant, facilitator).
+fn site() -> &'static (PathBuf, PathBuf) {
+    static SITE: OnceLock<(tempfile::TempDir, PathBuf, PathBuf)> = OnceLock::new();
+    let s = SITE.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let (p, f) = (dir.path().join("site"), dir.path().join("site-facilitator"));
+        for (edition, out) in [("participant", &p), ("facilitator", &f)] {
+            let r = std::process::Command::new(fixture::BIN)
+                .args([
+                    "-q",
+                    "build",
+                    fixture::repo().to_str().unwrap(),
+                    "--edition",
+                    edition,
+                    "--out",
+                    out.to_str().unwrap(),
+                ])
+                .output()
+                .unwrap();
+            assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+        }
+        (dir, p, f)
+    });
+    // A leaked reference to the pair inside the static.
+    static PAIR: OnceLock<(PathBuf, PathBuf)> = OnceLock::new();
+    PAIR.get_or_init(|| (s.1.clone(), s.2.clone()))
+}
+
+fn participant() -> &'static Path {
+    &site().0
+}
+
+#[track_caller]
+fn no_js_errors(b: &Browser, page: &str) {
+    let errors = b.js_errors();
+    assert!(errors.is_empty(), "JavaScript errors on {page}: {errors:?}");
+}
+
+/// Every HTML page of the site, relative to its root.
+fn all_pages(root: &Path) -> BTreeSet<String> {
+    walkdir::WalkDir::new(root)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+        .map(|e| {
+            e.path()
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect()
+}
+
+/// Follows the links a reader can click (header, sidebar, breadcrumbs,
+/// contents, previous/next, cards) from the home page, under `file://`.
+#[test]
+fn every_page_is_reachable_through_the_navigation_from_disk() {
+    let root = participant();
+    let b = browser();
+    let prefix = file_url(root) + "/";
+    let mut seen = BTreeSet::new();
+    let mut queue = VecDeque::from(["index.html".to_string()]);
+    while let Some(page) = queue.pop_front() {
+        if !seen.insert(page.clone()) {
+            continue;
+        }
+        b.goto(&format!("{prefix}{page}"));
+        b.wait_for("document.readyState === 'complete'", "the page to load");
+        if page != "search.html" {
+            b.wait_for(
+                "document.querySelector('#hb-nav-tree .hb-tree') !== null",
+                "the navigation tree",
+            );
+        }
+        no_js_errors(&b, &page);
+        let links = b.eval(
+            "return Array.from(document.querySelectorAll('a[href], form[action]')).map(e => e.href || e.action).filter(h => h.startsWith('file:'));",
+        );
+        for href in links.as_array().unwrap() {
+            let href = href.as_str().unwrap();
+            let target = href
+                .strip_prefix(&prefix)
+                .unwrap_or_else(|| panic!("{page} links outside the site: {href}"));
+            let target = target.split(['#', '?']).next().unwrap().to_string();
+            assert!(
+                root.join(&target).is_file(),
+                "{page} links to a missing page: {target}"
+            );
+            if target.ends_with(".html") && !seen.contains(&target) {
+                queue.push_back(target);
+            }
+        }
+    }
+    let unreached: Vec<String> = all_pages(root)
+        .difference(&seen)
+        .filter(|p| *p != "404.html")
+        .cloned()
+        .collect();
+    assert!(
+        unreached.is_empty(),
+        "pages no link leads to: {unreached:?}"
+    );
+    assert!(seen.len() >= 35, "only {} pages visited", seen.len());
+}
+
+#[test]
+fn pages_load_over_http_with_the_navigation_tree() {
+    let server = StaticServer::start(participant());
+    let b = browser();
+    for page in [
+        "index.html",
+        "management-is-a-separate-skill/learning-your-people.html",
+        "exercises/index.html",
+        "workshops/half-day.html",
+    ] {
+        b.goto(&server.url(&format!("/{page}")));
+        b.wait_for(
+            "document.querySelector('#hb-nav-tree .hb-tree') !== null",
+            "the navigation tree",
+        );
+        no_js_errors(&b, page);
+    }
+    // The current page is marked and its chapter open.
+    b.goto(&server.url("/management-is-a-separate-skill/learning-your-people.html"));
+    b.wait_for(
+        "document.querySelector('.hb-tree a[aria-current=page]') !== null",
+        "the current page marked",
+    );
+    assert_eq!(
+        b.text(".hb-tree a[aria-current=page]"),
+        "Learning your people"
+    );
+}
+
+#[test]
+fn dark_mode_toggle_is_remembered() {
+    let b = browser();
+    let url = file_url(&participant().join("index.html"));
+    b.goto(&url);
+    b.eval("localStorage.removeItem('hb-theme'); return 0;");
+    b.goto(&url);
+    let before = b.eval("return getComputedStyle(document.body).backgroundColor;");
+    b.click("#hb-theme-toggle");
+    let theme = b.eval("return document.documentElement.dataset.theme;");
+    let after = b.eval("return getComputedStyle(document.body).backgroundColor;");
+    assert_ne!(before, after, "the colours change");
+    b.goto(&file_url(&participant().join("how-to-use.html")));
+    assert_eq!(
+        b.eval("return document.documentElement.dataset.theme;"),
+        theme,
+        "the choice carries to the next page"
+    );
+    b.click("#hb-theme-toggle");
+    assert_ne!(
+        b.eval("return document.documentElement.dataset.theme;"),
+        theme
+    );
+    no_js_errors(&b, "index.html");
+}
+
+#[test]
+fn narrow_screens_fit_and_the_menu_opens() {
+    let b = browser();
+    b.set_window_size(360, 780);
+    for page in [
+        "index.html",
+        "management-is-a-separate-skill/learning-your-people.html",
+        "exercises/index.html",
+        "workshops/half-day.html",
+        "exercises/motivation-map.html",
+    ] {
+        b.goto(&file_url(&participant().join(page)));
+        let width = b.eval("return window.innerWidth;").as_i64().unwrap();
+        let scroll = b
+            .eval("return document.documentElement.scrollWidth;")
+            .as_i64()
+            .unwrap();
+        assert!(
+            scroll <= width,
+            "{page} scrolls sideways at {width} px: {scroll} px wide"
+        );
+    }
+    b.goto(&file_url(&participant().join("how-to-use.html")));
+    assert_eq!(
+        b.eval("return getComputedStyle(document.getElementById('hb-sidebar')).display;"),
+        "none"
+    );
+    b.click("#hb-menu-toggle");
+    assert_eq!(
+        b.eval("return getComputedStyle(document.getElementById('hb-sidebar')).display;"),
+        "block"
+    );
+    assert_eq!(
+        b.eval("return document.getElementById('hb-menu-toggle').getAttribute('aria-expanded');"),
+        "true"
+    );
+}
+
+#[test]
+fn skip_link_comes_first_and_focus_is_visible() {
+    let b = browser();
+    b.goto(&file_url(&participant().join("how-to-use.html")));
+    b.press(keys::TAB);
+    assert_eq!(
+        b.eval("return document.activeElement.className;"),
+        "hb-skip"
+    );
+    let outline = b.eval("return getComputedStyle(document.activeElement).outlineStyle;");
+    assert_eq!(outline, "solid", "focus is visible");
+    b.press(keys::ENTER);
+    b.wait_for(
+        "document.activeElement.id === 'hb-main'",
+        "focus to move to the main content",
+    );
+}
+
+#[test]
+fn catalogue_filters_combine_count_and_live_in_the_url() {
+    let b = browser();
+    let url = file_url(&participant().join("exercises/index.html"));
+    b.goto(&url);
+    let total = b.count("#hb-catalogue > li");
+    assert!(total >= 9);
+    let visible = |b: &Browser| {
+        b.eval("return Array.from(document.querySelectorAll('#hb-catalogue > li')).filter(li => !li.hidden).length;").as_u64().unwrap() as usize
+    };
+    assert_eq!(visible(&b), total);
+    b.eval("const s = document.querySelector('#hb-filters [name=kind]'); s.value = 'reflection'; s.dispatchEvent(new Event('change', {bubbles: true})); return 0;");
+    let reflections = visible(&b);
+    assert!(reflections >= 2 && reflections < total);
+    assert_eq!(
+        b.text("#hb-filter-count"),
+        format!("{reflections} of {total} exercises match")
+    );
+    assert!(b.url().ends_with("?kind=reflection"), "{}", b.url());
+    // Combined with a duration range.
+    b.send_keys("#hb-filters [name=max]", "20");
+    let short = visible(&b);
+    assert!(short < reflections, "max=20 narrows the reflections");
+    assert!(b.url().contains("kind=reflection") && b.url().contains("max=20"));
+    // A shared URL restores the same view.
+    b.goto(&format!("{url}?kind=role-play&max=45"));
+    assert_eq!(
+        b.eval("return document.querySelector('#hb-filters [name=kind]').value;"),
+        "role-play"
+    );
+    let shown: Vec<String> = serde_json::from_value(b.eval("return Array.from(document.querySelectorAll('#hb-catalogue > li')).filter(li => !li.hidden).map(li => li.dataset.kind + ':' + li.dataset.duration);")).unwrap();
+    assert!(!shown.is_empty());
+    for s in &shown {
+        let (kind, d) = s.split_once(':').unwrap();
+        assert!(
+            kind == "role-play" && d.parse::<u32>().unwrap() <= 45,
+            "{s}"
+        );
+    }
+    // Nothing matches: say so.
+    b.goto(&format!("{url}?kind=quiz&min=500"));
+    assert_eq!(visible(&b), 0);
+    assert!(!b
+        .eval("return document.getElementById('hb-no-match').hidden;")
+        .as_bool()
+        .unwrap());
+    no_js_errors(&b, "exercises/index.html");
+}
+
+#[test]
+fn quiz_scores_explains_and_remembers() {
+    let b = browser();
+    let url = file_url(&participant().join("exercises/key-ideas-quiz.html"));
+    b.goto(&url);
+    b.eval("localStorage.clear(); return 0;");
+    b.goto(&url);
+    // Answer the first question wrongly, then rightly.
+    let answer: Vec<u32> = b
+        .eval(
+            "return document.querySelector('.hb-question').dataset.answer.split(',').map(Number);",
+        )
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap() as u32)
+        .collect();
+    let choices = b.count(".hb-question:first-of-type .hb-choice");
+    let wrong = (1..=choices as u32).find(|c| !answer.contains(c)).unwrap();
+    b.click(&format!(
+        ".hb-question:first-of-type input[value='{wrong}']"
+    ));
+    b.click(".hb-question:first-of-type button[type=submit]");
+    b.wait_for(
+        "!document.querySelector('.hb-question .hb-feedback').hidden",
+        "feedback to show",
+    );
+    assert!(b
+        .text(".hb-question:first-of-type .hb-verdict")
+        .starts_with("Not quite."));
+    assert!(b.eval("return document.querySelector('.hb-question .hb-explanation') !== null && document.querySelector('.hb-question .hb-explanation').offsetParent !== null;").as_bool().unwrap(), "the explanation shows");
+    for a in &answer {
+        b.click(&format!(".hb-question:first-of-type input[value='{a}']"));
+    }
+    // Radio buttons replace the choice; checkboxes need the wrong one unticked.
+    b.eval(&format!("const i = document.querySelector(\".hb-question input[value='{wrong}']\"); if (i.type === 'checkbox' && i.checked) i.click(); return 0;"));
+    b.click(".hb-question:first-of-type button[type=submit]");
+    assert_eq!(b.text(".hb-question:first-of-type .hb-verdict"), "Correct.");
+    assert!(b.text(".hb-quiz-score").starts_with("Score: 1 of"));
+    // Remembered across a reload.
+    b.goto(&url);
+    assert_eq!(b.text(".hb-question:first-of-type .hb-verdict"), "Correct.");
+    assert!(b.text(".hb-quiz-score").starts_with("Score: 1 of"));
+    b.click(".hb-quiz-reset");
+    assert_eq!(b.text(".hb-quiz-score"), "");
+    no_js_errors(&b, "exercises/key-ideas-quiz.html");
+}
+
+#[test]
+fn facilitator_edition_pages_have_no_js_errors() {
+    let root = &site().1;
+    let b = browser();
+    for page in [
+        "index.html",
+        "workshops/half-day.html",
+        "exercises/handover-by-intent.html",
+        "leading-through-a-clear-mission/delegating-through-intent.html",
+    ] {
+        b.goto(&file_url(&root.join(page)));
+        b.wait_for("document.readyState === 'complete'", "load");
+        no_js_errors(&b, page);
+    }
+    b.goto(&file_url(&root.join("workshops/half-day.html")));
+    assert!(b.text("main").contains("Run-sheet"));
+}
