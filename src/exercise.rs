@@ -302,6 +302,23 @@ impl Exercise {
     }
 }
 
+/// The index of the exercise with `id`; `exercises` is sorted by id (as
+/// [`parse_all`] returns it).
+pub fn find(exercises: &[Exercise], id: &str) -> Option<usize> {
+    exercises.binary_search_by(|e| e.data.id.as_str().cmp(id)).ok()
+}
+
+/// For each page index, the exercises that belong to that lesson.
+pub fn by_lesson(exercises: &[Exercise], pages: usize) -> Vec<Vec<usize>> {
+    let mut v = vec![Vec::new(); pages];
+    for (i, e) in exercises.iter().enumerate() {
+        if let Some(l) = e.lesson {
+            v[l].push(i);
+        }
+    }
+    v
+}
+
 /// The JSON Schema for exercise files, from the types above.
 pub fn json_schema() -> String {
     let schema = schemars::schema_for!(ExerciseFile);

@@ -275,8 +275,12 @@ pub fn render(input: &Input<'_>, settings: &Settings<'_>) -> Rendered {
                 }));
             }
             // Footnote ids get the `fn-` prefix so they never clash with heading ids.
-            Event::FootnoteReference(name) => out.push(Event::FootnoteReference(format!("fn-{name}").into())),
-            Event::Start(Tag::FootnoteDefinition(name)) => out.push(Event::Start(Tag::FootnoteDefinition(format!("fn-{name}").into()))),
+            Event::FootnoteReference(name) => {
+                out.push(Event::FootnoteReference(format!("fn-{name}").into()))
+            }
+            Event::Start(Tag::FootnoteDefinition(name)) => out.push(Event::Start(
+                Tag::FootnoteDefinition(format!("fn-{name}").into()),
+            )),
             Event::Start(Tag::Table(_)) => {
                 out.push(Event::Html("<div class=\"table-wrap\">".into()));
                 out.push(ev.clone());

@@ -288,7 +288,13 @@ pub fn site_view<'a>(
             .as_ref()
             .map(|c| c.get_ref().as_str()),
         logo,
-        base_url: b.base_url.as_ref().map(|u| if u.ends_with('/') { u.clone() } else { format!("{u}/") }),
+        base_url: b.base_url.as_ref().map(|u| {
+            if u.ends_with('/') {
+                u.clone()
+            } else {
+                format!("{u}/")
+            }
+        }),
         edition: config.edition.name(),
         facilitator: config.edition.is_facilitator(),
         search: b.search.enabled,
@@ -362,28 +368,21 @@ fn local_nav<'a>(book: &'a Book, page: usize) -> LocalNav<'a> {
     let p = &book.pages[page];
     let sec = &book.sections[p.section];
     let from = &p.out;
-    let items: Vec<NavItem<'a>> = sec
-        .children
+    // Keep pages bounded: only a window of the chapter around the current entry.
+    let total = sec.children.len();
+    let pos = sec.children.iter().position(|n| *n == Node::Page(page)).unwrap_or(0);
+    let start = pos.saturating_sub(NAV_WINDOW);
+    let end = (pos + NAV_WINDOW + 1).min(total);
+    let items: Vec<NavItem<'a>> = sec.children[start..end]
         .iter()
         .map(|n| {
             let (idx, chapter) = match *n {
                 Node::Page(i) => (i, false),
                 Node::Section(s) => (book.sections[s].index, true),
             };
-            NavItem {
-                title: book.pages[idx].title(),
-                url: relative_url(from, &book.pages[idx].out),
-                current: idx == page,
-                chapter,
-            }
+            NavItem { title: book.pages[idx].title(), url: relative_url(from, &book.pages[idx].out), current: idx == page, chapter }
         })
         .collect();
-    // Keep pages bounded: a window around the current entry.
-    let total = items.len();
-    let pos = items.iter().position(|i| i.current).unwrap_or(0);
-    let start = pos.saturating_sub(NAV_WINDOW);
-    let end = (pos + NAV_WINDOW + 1).min(total);
-    let items: Vec<NavItem<'a>> = items.into_iter().skip(start).take(end - start).collect();
     LocalNav {
         chapter: link(book, from, sec.index),
         items,
@@ -421,7 +420,7 @@ fn place_exercises(
         let after = &rest[i + "<!--hb:exercise:".len()..];
         let end = after.find("-->").unwrap_or(after.len());
         let id = &after[..end];
-        if let Some(e) = inp.exercises.iter().find(|e| e.data.id == id) {
+        if let Some(e) = crate::exercise::find(inp.exercises, id).map(|i| &inp.exercises[i]) {
             out.push_str(&render_template(
                 inp.theme,
                 "exercise-card.html",
@@ -440,6 +439,7 @@ fn page_view<'a>(
     inp: &Inputs<'a>,
     site: &SiteView<'_>,
     i: usize,
+    own_exercises: &[usize],
 ) -> Result<PageView<'a>, Diagnostic> {
     let book = inp.book;
     let p = &book.pages[i];
@@ -501,12 +501,7 @@ fn page_view<'a>(
         objectives: &front.objectives,
         duration: front.duration,
         tags: &front.tags,
-        exercises: inp
-            .exercises
-            .iter()
-            .filter(|e| e.lesson == Some(i))
-            .map(|e| card(e, from))
-            .collect(),
+        exercises: own_exercises.iter().map(|&e| card(&inp.exercises[e], from)).collect(),
         children,
         print_url: (p.kind != PageKind::Lesson && has_lessons)
             .then(|| relative_url(from, &print_path(book, p.section))),
@@ -530,6 +525,7 @@ pub fn render_all(
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<(Vec<OutputFile>, Vec<Diagnostic>), Vec<Diagnostic>> {
     let book = inp.book;
+    let by_lesson = crate::exercise::by_lesson(inp.exercises, book.pages.len());
     let pages: Vec<Result<OutputFile, Diagnostic>> = (0..book.pages.len())
         .into_par_iter()
         .map(|i| {
@@ -539,7 +535,7 @@ pub fn render_all(
                 PageKind::Chapter => "chapter.html",
                 PageKind::Lesson => "lesson.html",
             };
-            let view = page_view(inp, site, i)?;
+            let view = page_view(inp, site, i, &by_lesson[i])?;
             let html = render_template(inp.theme, template, site, &p.out, view)?;
             progress(1);
             Ok(OutputFile::new(p.out.clone(), html.into_bytes()))

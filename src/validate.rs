@@ -47,7 +47,7 @@ pub fn cross_references(
             );
         }
         for placed in &r.exercises {
-            if !exercises.iter().any(|e| e.data.id == placed.id) {
+            if crate::exercise::find(exercises, &placed.id).is_none() {
                 let hint = did_you_mean(&placed.id, exercises.iter().map(|e| e.data.id.as_str()))
                     .map_or("use the `id` of an exercise file".to_string(), |s| {
                         format!("did you mean `{s}`?")

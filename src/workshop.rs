@@ -190,7 +190,7 @@ pub fn build_all(
                     }
                 }
             } else if let Some(id) = &item.exercise {
-                match exercises.iter().position(|e| &e.data.id == id) {
+                match crate::exercise::find(exercises, id) {
                     Some(e) => (SlotWhat::Exercise(e), Some(exercises[e].data.duration)),
                     None => {
                         let hint = did_you_mean(id, exercises.iter().map(|e| e.data.id.as_str()))

@@ -50,7 +50,11 @@ fn markdown_extensions_and_heading_ids() {
     assert!(main.contains("<del>gone</del>"));
     assert!(main.contains(r#"type="checkbox""#));
     assert!(main.contains("<table>"));
-    assert!(main.contains(r##"<a href="#fn-n">1</a>"##) && main.contains(r#"class="footnote-definition" id="fn-n""#), "footnote ids are prefixed");
+    assert!(
+        main.contains(r##"<a href="#fn-n">1</a>"##)
+            && main.contains(r#"class="footnote-definition" id="fn-n""#),
+        "footnote ids are prefixed"
+    );
     // The on-page contents list shows the heading text escaped.
     assert!(
         main.contains(r##"<a href="#goals-plans">Goals &amp; &lt;Plans&gt;</a>"##)
