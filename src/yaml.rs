@@ -226,8 +226,25 @@ impl Locator {
             }
             parts.join(".")
         };
+        // Line starts, so that each event's position costs one short scan.
+        let line_starts: Vec<usize> = std::iter::once(0)
+            .chain(yaml.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        let offset = |line: usize, col: usize| -> usize {
+            let start = line_starts
+                .get(line.saturating_sub(1))
+                .copied()
+                .unwrap_or(yaml.len());
+            let rest = &yaml[start..];
+            let line_text = &rest[..rest.find('\n').unwrap_or(rest.len())];
+            start
+                + line_text
+                    .char_indices()
+                    .nth(col)
+                    .map_or(line_text.len(), |(i, _)| i)
+        };
         while let Ok((event, mark)) = parser.next_token() {
-            let at = offset_of(yaml, mark.line(), mark.col() + 1);
+            let at = offset(mark.line(), mark.col());
             let (scalar, opens) = match &event {
                 Event::StreamEnd => break,
                 Event::Scalar(v, ..) => (Some(v.as_str()), None),
