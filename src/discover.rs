@@ -113,6 +113,15 @@ pub fn decode(bytes: &[u8], name: &str) -> Result<String, Diagnostic> {
 
 /// Walks `content/`, collecting every problem rather than stopping at the first.
 pub fn discover(config: &Config) -> (Discovered, Vec<Diagnostic>) {
+    discover_with(config, &|p: &Path| fsx::read(p))
+}
+
+/// [`discover`] with the file reader given (`handbook serve` reuses the
+/// bytes of files that did not change through it).
+pub fn discover_with(
+    config: &Config,
+    read: &(dyn Fn(&Path) -> fsx::Result<Vec<u8>> + Sync),
+) -> (Discovered, Vec<Diagnostic>) {
     let content = config.content_dir();
     let mut diags = Vec::new();
     if !content.is_dir() {
@@ -165,7 +174,7 @@ pub fn discover(config: &Config) -> (Discovered, Vec<Diagnostic>) {
     let read: Vec<Result<(FileKind, String, Vec<u8>), Diagnostic>> = paths
         .into_par_iter()
         .map(|(rel, path, kind)| {
-            let bytes = fsx::read(&path).map_err(|e| {
+            let bytes = read(&path).map_err(|e| {
                 let mut d = io_diag(e);
                 d.file = display_path(&config.root, &path);
                 d

@@ -294,18 +294,24 @@ pub struct Exercise {
     pub out: String,
     /// The lesson's page index, once resolved.
     pub lesson: Option<usize>,
+    /// Key positions in the file, worked out on first use.
+    locator: std::sync::OnceLock<std::sync::Arc<Locator>>,
 }
 
 impl Exercise {
-    pub fn locator(&self) -> Locator {
-        Locator::new(&self.file.source.text)
+    pub fn locator(&self) -> std::sync::Arc<Locator> {
+        self.locator
+            .get_or_init(|| std::sync::Arc::new(Locator::new(&self.file.source.text)))
+            .clone()
     }
 }
 
 /// The index of the exercise with `id`; `exercises` is sorted by id (as
 /// [`parse_all`] returns it).
 pub fn find(exercises: &[Exercise], id: &str) -> Option<usize> {
-    exercises.binary_search_by(|e| e.data.id.as_str().cmp(id)).ok()
+    exercises
+        .binary_search_by(|e| e.data.id.as_str().cmp(id))
+        .ok()
 }
 
 /// For each page index, the exercises that belong to that lesson.
@@ -332,28 +338,37 @@ pub fn file_as_json(text: &str) -> Result<serde_json::Value, String> {
 
 /// Parses every exercise file; semantic checks come in [`validate`].
 pub fn parse_all(files: Vec<TextFile>) -> (Vec<Exercise>, Vec<Diagnostic>) {
-    let results: Vec<Result<Exercise, Diagnostic>> = files
-        .into_par_iter()
-        .map(|file| {
-            let text = &file.source.text;
-            if yaml::is_empty_document(text) {
-                return Err(
-                    Diagnostic::error_at(&file.source, 0..0, "exercise file is empty").with_hint(
-                        "start with `id:`, `title:`, `lesson:`, `kind:` and `duration:`",
-                    ),
-                );
-            }
-            let data: ExerciseFile = yaml::parse(text, Origin::new(&file.source, 0))
-                .map_err(|d| untagged_hint(d, text))?;
-            let out = format!("exercises/{}.html", data.id);
-            Ok(Exercise {
-                data,
-                file,
-                out,
-                lesson: None,
-            })
-        })
-        .collect();
+    parse_all_with(files, &parse_one)
+}
+
+/// Parses one exercise file.
+pub fn parse_one(file: TextFile) -> Result<Exercise, Diagnostic> {
+    let text = &file.source.text;
+    if yaml::is_empty_document(text) {
+        return Err(
+            Diagnostic::error_at(&file.source, 0..0, "exercise file is empty")
+                .with_hint("start with `id:`, `title:`, `lesson:`, `kind:` and `duration:`"),
+        );
+    }
+    let data: ExerciseFile =
+        yaml::parse(text, Origin::new(&file.source, 0)).map_err(|d| untagged_hint(d, text))?;
+    let out = format!("exercises/{}.html", data.id);
+    Ok(Exercise {
+        data,
+        file,
+        out,
+        lesson: None,
+        locator: Default::default(),
+    })
+}
+
+/// [`parse_all`] with the per-file step given (`handbook serve` reuses
+/// earlier results through it).
+pub fn parse_all_with(
+    files: Vec<TextFile>,
+    parse: &(dyn Fn(TextFile) -> Result<Exercise, Diagnostic> + Sync),
+) -> (Vec<Exercise>, Vec<Diagnostic>) {
+    let results: Vec<Result<Exercise, Diagnostic>> = files.into_par_iter().map(parse).collect();
     let mut exercises = Vec::new();
     let mut diags = Vec::new();
     for r in results {
@@ -394,10 +409,12 @@ pub fn validate(exercises: &mut [Exercise], book: &Book) -> Vec<Diagnostic> {
     let mut first: HashMap<String, String> = HashMap::new();
     let lesson_ids: Vec<&str> = book.lessons().map(|p| p.id.as_str()).collect();
     for ex in exercises.iter_mut() {
-        let loc = ex.locator();
         let d = &ex.data;
+        let (file, cell) = (&ex.file, &ex.locator);
+        // Key positions are worked out only when there is something to report.
         let mut push = |path: &str, sev: Severity, msg: String, hint: String| {
-            diags.push(ex_error(&ex.file, &loc, path, sev, msg).with_hint(hint));
+            let loc = cell.get_or_init(|| std::sync::Arc::new(Locator::new(&file.source.text)));
+            diags.push(ex_error(file, loc, path, sev, msg).with_hint(hint));
         };
         if !crate::markdown::is_slug(&d.id) {
             push(

@@ -100,8 +100,16 @@ pub fn parse_page(file: TextFile) -> Result<ParsedPage, Diagnostic> {
 /// Parses every page in parallel; returns the pages that parsed and a
 /// diagnostic for each one that did not.
 pub fn parse_pages(files: Vec<TextFile>) -> (Vec<ParsedPage>, Vec<Diagnostic>) {
-    let results: Vec<Result<ParsedPage, Diagnostic>> =
-        files.into_par_iter().map(parse_page).collect();
+    parse_pages_with(files, &parse_page)
+}
+
+/// [`parse_pages`] with the per-file step given (`handbook serve` reuses
+/// earlier results through it).
+pub fn parse_pages_with(
+    files: Vec<TextFile>,
+    parse: &(dyn Fn(TextFile) -> Result<ParsedPage, Diagnostic> + Sync),
+) -> (Vec<ParsedPage>, Vec<Diagnostic>) {
+    let results: Vec<Result<ParsedPage, Diagnostic>> = files.into_par_iter().map(parse).collect();
     let mut pages = Vec::with_capacity(results.len());
     let mut diags = Vec::new();
     for r in results {

@@ -15,6 +15,7 @@
 //! 10. [`output`]: the atomic write (done by the caller: `build` returns the
 //!     files in memory)
 
+pub mod cache;
 pub mod config;
 pub mod diag;
 pub mod discover;
@@ -38,6 +39,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
+pub use cache::BuildCache;
 pub use config::{Config, Edition};
 pub use diag::{Diagnostic, Failure, Severity};
 
@@ -118,7 +120,21 @@ pub fn build(config: &Config) -> Result<Site, Failure> {
     build_with(config, &Progress::default())
 }
 
+/// [`build`], reusing work from earlier builds kept in `cache` (for
+/// `handbook serve`). The result is the same as [`build`]'s.
+pub fn build_cached(config: &Config, cache: &BuildCache) -> Result<Site, Failure> {
+    pipeline(config, &Progress::default(), Some(cache))
+}
+
 pub fn build_with(config: &Config, progress: &Progress<'_>) -> Result<Site, Failure> {
+    pipeline(config, progress, None)
+}
+
+fn pipeline(
+    config: &Config,
+    progress: &Progress<'_>,
+    cache: Option<&BuildCache>,
+) -> Result<Site, Failure> {
     let mut t = Stages {
         last: Instant::now(),
         timings: Vec::new(),
@@ -127,14 +143,23 @@ pub fn build_with(config: &Config, progress: &Progress<'_>) -> Result<Site, Fail
     let has_errors = |d: &[Diagnostic]| d.iter().any(Diagnostic::is_error);
 
     // 2. discover
-    let (found, d) = discover::discover(config);
+    let (found, d) = match cache {
+        Some(c) => discover::discover_with(config, &|p| c.read(p)),
+        None => discover::discover(config),
+    };
     diags.extend(d);
     t.lap("discover");
 
     // 3. front matter and YAML
-    let (pages, d) = frontmatter::parse_pages(found.pages);
+    let (pages, d) = match cache {
+        Some(c) => frontmatter::parse_pages_with(found.pages, &|f| c.parse_page(f)),
+        None => frontmatter::parse_pages(found.pages),
+    };
     diags.extend(d);
-    let (mut exercises, d) = exercise::parse_all(found.exercises);
+    let (mut exercises, d) = match cache {
+        Some(c) => exercise::parse_all_with(found.exercises, &|f| c.parse_exercise(f)),
+        None => exercise::parse_all(found.exercises),
+    };
     diags.extend(d);
     t.lap("front matter");
 
@@ -155,25 +180,29 @@ pub fn build_with(config: &Config, progress: &Progress<'_>) -> Result<Site, Fail
         options: &config.book.markdown,
         edition: config.edition,
     };
-    let rendered: Vec<markdown::Rendered> = book
-        .pages
-        .par_iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let dir = p.rel().rfind('/').map_or("", |k| &p.rel()[..k]);
-            markdown::render(
-                &markdown::Input {
-                    source: p.source(),
-                    text: p.parsed.body(),
-                    origin: markdown::TextOrigin::Slice(p.parsed.body_offset),
-                    dir,
-                    out: &p.out,
-                    page: Some(i),
-                },
-                &settings,
-            )
-        })
-        .collect();
+    let render_page = |i: usize, p: &model::Page| {
+        let dir = p.rel().rfind('/').map_or("", |k| &p.rel()[..k]);
+        markdown::render(
+            &markdown::Input {
+                source: p.source(),
+                text: p.parsed.body(),
+                origin: markdown::TextOrigin::Slice(p.parsed.body_offset),
+                dir,
+                out: &p.out,
+                page: Some(i),
+            },
+            &settings,
+        )
+    };
+    let rendered: Vec<markdown::Rendered> = match cache {
+        Some(c) => c.markdown(&book, &settings, &render_page),
+        None => book
+            .pages
+            .par_iter()
+            .enumerate()
+            .map(|(i, p)| render_page(i, p))
+            .collect(),
+    };
     for r in &rendered {
         diags.extend(r.diags.iter().cloned());
     }
@@ -188,19 +217,29 @@ pub fn build_with(config: &Config, progress: &Progress<'_>) -> Result<Site, Fail
 
     // 7. search index
     let search_files = if config.book.search.enabled {
-        search::build_index(&search::Inputs {
+        let (files, d) = search::build(&search::Inputs {
             config,
             book: &book,
             rendered: &rendered,
             exercises: &exercises,
-        })
+        });
+        diags.extend(d);
+        if has_errors(&diags) {
+            return Err(fail(diags));
+        }
+        files
     } else {
         Vec::new()
     };
     t.lap("search");
 
     // 8. theme
-    let theme = theme::load(config).map_err(|d| fail(diags.iter().cloned().chain(d).collect()))?;
+    let theme = match cache {
+        Some(c) => c.theme(config),
+        None => theme::load(config).map(Arc::new),
+    }
+    .map_err(|d| fail(diags.iter().cloned().chain(d).collect()))?;
+    let theme: &theme::Theme = &theme;
     t.lap("theme");
 
     // 9. render
@@ -217,7 +256,7 @@ pub fn build_with(config: &Config, progress: &Progress<'_>) -> Result<Site, Fail
         rendered: &rendered,
         exercises: &exercises,
         workshops: &workshops,
-        theme: &theme,
+        theme,
     };
     if let Some(start) = progress.start {
         start(book.pages.len() as u64);
@@ -258,6 +297,9 @@ pub fn build_with(config: &Config, progress: &Progress<'_>) -> Result<Site, Fail
     t.lap("render");
 
     diag::sort(&mut diags);
+    if let Some(c) = cache {
+        c.finish(&book, &exercises);
+    }
     Ok(Site {
         files,
         warnings: diags,

@@ -251,11 +251,19 @@ fn render_template<T: Serialize>(
         path,
         page,
     };
-    let ctx = tera::Context::from_serialize(&ctx).map_err(|e| tdiag(name, path, &e))?;
-    theme
-        .tera
-        .render(name, &ctx)
-        .map_err(|e| tdiag(name, path, &e))
+    let render = || {
+        let ctx = tera::Context::from_serialize(&ctx).map_err(|e| tdiag(name, path, &e))?;
+        theme
+            .tera
+            .render(name, &ctx)
+            .map_err(|e| tdiag(name, path, &e))
+    };
+    match &theme.memo {
+        // `handbook serve`: the same template with the same context gives
+        // the same page, so an unchanged page is not rendered again.
+        Some(memo) => memo.get_or_render(name, path, &ctx, render),
+        None => render(),
+    }
 }
 
 fn tdiag(name: &str, path: &str, e: &tera::Error) -> Diagnostic {
@@ -323,18 +331,25 @@ fn yaml_markdown(
         options: &inp.config.book.markdown,
         edition: inp.config.edition,
     };
-    let r = markdown::render(
-        &Input {
-            source: &file.source,
-            text,
-            origin: TextOrigin::At(key_at),
-            dir,
-            out,
-            page: None,
-        },
-        &settings,
-    );
-    (r.html, r.diags)
+    let render = || {
+        let r = markdown::render(
+            &Input {
+                source: &file.source,
+                text,
+                origin: TextOrigin::At(key_at),
+                dir,
+                out,
+                page: None,
+            },
+            &settings,
+        );
+        (r.html, r.diags)
+    };
+    match &inp.theme.memo {
+        // `handbook serve`: unchanged fields are not rendered again.
+        Some(memo) => memo.field_markdown(&file.source, key_at, text, dir, out, render),
+        None => render(),
+    }
 }
 
 fn card<'a>(e: &'a Exercise, from: &str) -> Card<'a> {
@@ -370,7 +385,11 @@ fn local_nav<'a>(book: &'a Book, page: usize) -> LocalNav<'a> {
     let from = &p.out;
     // Keep pages bounded: only a window of the chapter around the current entry.
     let total = sec.children.len();
-    let pos = sec.children.iter().position(|n| *n == Node::Page(page)).unwrap_or(0);
+    let pos = sec
+        .children
+        .iter()
+        .position(|n| *n == Node::Page(page))
+        .unwrap_or(0);
     let start = pos.saturating_sub(NAV_WINDOW);
     let end = (pos + NAV_WINDOW + 1).min(total);
     let items: Vec<NavItem<'a>> = sec.children[start..end]
@@ -380,7 +399,12 @@ fn local_nav<'a>(book: &'a Book, page: usize) -> LocalNav<'a> {
                 Node::Page(i) => (i, false),
                 Node::Section(s) => (book.sections[s].index, true),
             };
-            NavItem { title: book.pages[idx].title(), url: relative_url(from, &book.pages[idx].out), current: idx == page, chapter }
+            NavItem {
+                title: book.pages[idx].title(),
+                url: relative_url(from, &book.pages[idx].out),
+                current: idx == page,
+                chapter,
+            }
         })
         .collect();
     LocalNav {
@@ -501,7 +525,10 @@ fn page_view<'a>(
         objectives: &front.objectives,
         duration: front.duration,
         tags: &front.tags,
-        exercises: own_exercises.iter().map(|&e| card(&inp.exercises[e], from)).collect(),
+        exercises: own_exercises
+            .iter()
+            .map(|&e| card(&inp.exercises[e], from))
+            .collect(),
         children,
         print_url: (p.kind != PageKind::Lesson && has_lessons)
             .then(|| relative_url(from, &print_path(book, p.section))),

@@ -45,6 +45,16 @@ embedded_theme!(
 pub struct Theme {
     pub tera: tera::Tera,
     pub statics: BTreeMap<String, Vec<u8>>,
+    /// Rendered templates kept between builds (`handbook serve` only).
+    pub memo: Option<crate::cache::RenderMemo>,
+}
+
+/// A theme's files: the embedded default with the handbook's overrides.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sources {
+    pub name: String,
+    pub templates: BTreeMap<String, String>,
+    pub statics: BTreeMap<String, Vec<u8>>,
 }
 
 fn template_error(name: &str, e: &tera::Error) -> Diagnostic {
@@ -61,6 +71,11 @@ fn template_error(name: &str, e: &tera::Error) -> Diagnostic {
 
 /// Loads the default theme and the handbook's overrides.
 pub fn load(config: &Config) -> Result<Theme, Vec<Diagnostic>> {
+    compile(&read_sources(config)?)
+}
+
+/// Reads the theme's files: the default theme and the handbook's overrides.
+pub fn read_sources(config: &Config) -> Result<Sources, Vec<Diagnostic>> {
     let mut templates: BTreeMap<String, String> = BTreeMap::new();
     let mut statics: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     for (path, bytes) in DEFAULT_THEME {
@@ -93,6 +108,20 @@ pub fn load(config: &Config) -> Result<Theme, Vec<Diagnostic>> {
     if !diags.is_empty() {
         return Err(diags);
     }
+    Ok(Sources {
+        name: name.to_string(),
+        templates,
+        statics,
+    })
+}
+
+/// Compiles the templates of a theme's files.
+pub fn compile(sources: &Sources) -> Result<Theme, Vec<Diagnostic>> {
+    let Sources {
+        name,
+        templates,
+        statics,
+    } = sources;
     let mut tera = tera::Tera::default();
     tera.autoescape_on(vec![".html"]);
     tera.set_escape_fn(escape_html);
@@ -107,7 +136,11 @@ pub fn load(config: &Config) -> Result<Theme, Vec<Diagnostic>> {
     );
     tera.add_raw_templates(templates.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         .map_err(|e| vec![template_error(&format!("themes/{name}/templates"), &e)])?;
-    Ok(Theme { tera, statics })
+    Ok(Theme {
+        tera,
+        statics: statics.clone(),
+        memo: None,
+    })
 }
 
 /// Escapes text for HTML element content and double- or single-quoted

@@ -1,0 +1,695 @@
+//! Tokenising, folding, stop words and stemming.
+//!
+//! The browser tokenises queries and snippets with the same rules
+//! (`tokenize` and `fold` in `search.js`); `tests/search_browser.rs` checks
+//! that both agree on the same tricky strings. Keep the two in step.
+//!
+//! - A word is a run of characters that are alphabetic, numeric or
+//!   combining marks (`\p{Alphabetic}\p{N}\p{M}` in JavaScript). An
+//!   apostrophe between two word characters joins them (`don't` → `dont`).
+//! - Han, Hiragana and Katakana characters are words on their own: those
+//!   scripts do not separate words with spaces.
+//! - Folding: compatibility decomposition (NFKD), lower case, marks removed
+//!   after Latin, Greek and Cyrillic letters (so `é` → `e` but Devanagari
+//!   vowel signs stay), and a few letters with no decomposition mapped
+//!   (`ß` → `ss`, `æ` → `ae`, `ø` → `o`, …).
+
+use std::borrow::Cow;
+
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
+
+/// Words longer than this (in UTF-16 units, after folding) are not indexed:
+/// they are nearly always data (hashes, URLs without separators).
+pub const MAX_WORD: usize = 40;
+
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '\u{2019}' | '\u{02BC}')
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphabetic() || c.is_numeric() || is_combining_mark(c)
+}
+
+/// Characters that form a word by themselves.
+pub fn is_ideograph(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF      // Hiragana, Katakana
+        | 0x31F0..=0x31FF    // Katakana phonetic extensions
+        | 0x3400..=0x4DBF    // CJK extension A
+        | 0x4E00..=0x9FFF    // CJK unified ideographs
+        | 0xF900..=0xFAFF    // CJK compatibility ideographs
+        | 0xFF66..=0xFF9F    // half-width Katakana
+        | 0x20000..=0x3134F) // CJK extensions B–G
+}
+
+/// Splits text into words; each comes with its byte range in `text`.
+pub fn words(text: &str) -> Words<'_> {
+    Words { text, i: 0 }
+}
+
+/// The iterator of [`words`]. Scans bytes, decoding only non-ASCII characters.
+pub struct Words<'a> {
+    text: &'a str,
+    i: usize,
+}
+
+impl Words<'_> {
+    /// The character at byte `i`, if any.
+    fn at(&self, i: usize) -> Option<char> {
+        let b = *self.text.as_bytes().get(i)?;
+        if b < 0x80 {
+            Some(b as char)
+        } else {
+            self.text[i..].chars().next()
+        }
+    }
+}
+
+impl Iterator for Words<'_> {
+    type Item = (usize, usize);
+
+    fn next(&mut self) -> Option<(usize, usize)> {
+        let bytes = self.text.as_bytes();
+        // Skip to the first word character.
+        let (start, c) = loop {
+            let b = *bytes.get(self.i)?;
+            if b < 0x80 {
+                if b.is_ascii_alphanumeric() {
+                    break (self.i, b as char);
+                }
+                self.i += 1;
+                continue;
+            }
+            let c = self.at(self.i)?;
+            if is_word_char(c) {
+                break (self.i, c);
+            }
+            self.i += c.len_utf8();
+        };
+        self.i = start + c.len_utf8();
+        if is_ideograph(c) {
+            return Some((start, self.i));
+        }
+        loop {
+            let Some(&b) = bytes.get(self.i) else { break };
+            if b < 0x80 {
+                if b.is_ascii_alphanumeric() {
+                    self.i += 1;
+                    continue;
+                }
+                if b != b'\'' {
+                    break;
+                }
+            }
+            let c = if b < 0x80 {
+                b as char
+            } else {
+                self.at(self.i).unwrap_or(' ')
+            };
+            if is_ideograph(c) {
+                break;
+            }
+            if is_word_char(c) {
+                self.i += c.len_utf8();
+            } else if is_apostrophe(c) {
+                // Joins two word characters; otherwise ends the word.
+                match self.at(self.i + c.len_utf8()) {
+                    Some(n) if is_word_char(n) && !is_ideograph(n) => self.i += c.len_utf8(),
+                    _ => break,
+                }
+            } else {
+                break;
+            }
+        }
+        Some((start, self.i))
+    }
+}
+
+/// One word as [`scan`] hands it over.
+pub enum Scanned<'a> {
+    /// Letters and digits only, up to 16 bytes: packed lower-case bytes
+    /// (a unique key), and the word as written.
+    Short(u128, &'a [u8]),
+    /// Any other word, folded (in the scanner's buffer).
+    Folded(&'a str),
+    /// A word that folds to nothing or is too long: it only takes a position.
+    Dropped,
+}
+
+const ALNUM: u8 = 1;
+const OTHER: u8 = 2;
+/// 1: ASCII letter or digit; 0: other ASCII (never part of a word, except
+/// the apostrophe, which is 2 like every non-ASCII byte).
+static CLASS: [u8; 256] = {
+    let mut t = [OTHER; 256];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = if (b as u8).is_ascii_alphanumeric() {
+            ALNUM
+        } else if b == b'\'' as usize {
+            OTHER
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+};
+
+/// The words of `text` in order, as [`tokens`] finds and folds them, with
+/// a fast path for plain ASCII words. `buf` is scratch space.
+pub fn scan(text: &str, buf: &mut String, mut f: impl FnMut(Scanned<'_>)) {
+    let b = text.as_bytes();
+    let n = b.len();
+    let mut i = 0;
+    while i < n {
+        let c = CLASS[b[i] as usize];
+        if c == 0 {
+            i += 1;
+            continue;
+        }
+        if c == ALNUM {
+            let start = i;
+            while i < n && CLASS[b[i] as usize] == ALNUM {
+                i += 1;
+            }
+            if i == n || CLASS[b[i] as usize] == 0 {
+                let w = &b[start..i];
+                if w.len() <= 16 {
+                    let mut k = [0u8; 16];
+                    for (d, s) in k.iter_mut().zip(w) {
+                        *d = s.to_ascii_lowercase();
+                    }
+                    f(Scanned::Short(u128::from_le_bytes(k), w));
+                } else if w.len() > MAX_WORD {
+                    f(Scanned::Dropped);
+                } else {
+                    buf.clear();
+                    buf.push_str(&text[start..i]);
+                    buf.make_ascii_lowercase();
+                    f(Scanned::Folded(buf));
+                }
+                continue;
+            }
+            // An apostrophe or a non-ASCII character follows: the general path.
+            i = start;
+        }
+        let Some((a, e)) = words(&text[i..]).next() else {
+            return;
+        };
+        buf.clear();
+        fold_into(&text[i + a..i + e], buf);
+        if buf.is_empty() || (buf.len() > MAX_WORD && js_len(buf) > MAX_WORD) {
+            f(Scanned::Dropped);
+        } else if buf.len() <= 16 && buf.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            let mut k = [0u8; 16];
+            k[..buf.len()].copy_from_slice(buf.as_bytes());
+            f(Scanned::Short(u128::from_le_bytes(k), buf.as_bytes()));
+        } else {
+            f(Scanned::Folded(buf));
+        }
+        i += e;
+    }
+}
+
+/// Whether a mark after `base` is a diacritic to drop.
+fn drops_marks(base: char) -> bool {
+    let b = base as u32;
+    b < 0x0530 || (0x1E00..=0x1FFF).contains(&b)
+}
+
+/// Case and diacritic folding of one word (as split by [`words`]).
+/// The result holds only word characters; it may be empty.
+pub fn fold(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    fold_into(word, &mut out);
+    out
+}
+
+/// [`fold`], appending to `out`.
+pub fn fold_into(word: &str, out: &mut String) {
+    if word.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        let start = out.len();
+        out.push_str(word);
+        out[start..].make_ascii_lowercase();
+        return;
+    }
+    if word.is_ascii() {
+        // Letters, digits and apostrophes only, as split by `words`.
+        out.extend(
+            word.bytes()
+                .filter(u8::is_ascii_alphanumeric)
+                .map(|b| b.to_ascii_lowercase() as char),
+        );
+        return;
+    }
+    let mut base = 'a';
+    for c in word.nfkd() {
+        if is_apostrophe(c) {
+            continue;
+        }
+        if is_combining_mark(c) {
+            if !drops_marks(base) {
+                out.push(c);
+            }
+            continue;
+        }
+        base = c;
+        for l in c.to_lowercase() {
+            match l {
+                'ß' => out.push_str("ss"),
+                'æ' => out.push_str("ae"),
+                'œ' => out.push_str("oe"),
+                'ø' => out.push('o'),
+                'đ' => out.push('d'),
+                'ł' => out.push('l'),
+                'þ' => out.push_str("th"),
+                'ı' => out.push('i'),
+                'ς' => out.push('σ'),
+                // Lower-casing can yield a combining mark (İ → i̇).
+                l if is_combining_mark(l) => {
+                    if !drops_marks(base) {
+                        out.push(l)
+                    }
+                }
+                l if is_word_char(l) => out.push(l),
+                _ => {}
+            }
+        }
+    }
+}
+
+/// Length in UTF-16 code units, as JavaScript counts.
+pub fn js_len(s: &str) -> usize {
+    s.chars().map(char::len_utf16).sum()
+}
+
+/// Folded words of a text, in order, with their byte ranges; empty and
+/// overlong words are dropped (they still take a position, so phrases do
+/// not join across them).
+pub fn tokens(text: &str) -> impl Iterator<Item = Option<String>> + '_ {
+    words(text).map(move |(a, b)| {
+        let f = fold(&text[a..b]);
+        (!f.is_empty() && js_len(&f) <= MAX_WORD).then_some(f)
+    })
+}
+
+/// The stemming algorithm for a language tag or name.
+pub fn algorithm(name: &str) -> Option<rust_stemmers::Algorithm> {
+    use rust_stemmers::Algorithm::*;
+    let lower = name.trim().to_ascii_lowercase();
+    let primary = lower.split(['-', '_']).next().unwrap_or("");
+    Some(match primary {
+        "en" | "english" => English,
+        "ar" | "arabic" => Arabic,
+        "da" | "danish" => Danish,
+        "nl" | "dutch" => Dutch,
+        "fi" | "finnish" => Finnish,
+        "fr" | "french" => French,
+        "de" | "german" => German,
+        "el" | "greek" => Greek,
+        "hu" | "hungarian" => Hungarian,
+        "it" | "italian" => Italian,
+        "no" | "nb" | "nn" | "norwegian" => Norwegian,
+        "pt" | "portuguese" => Portuguese,
+        "ro" | "romanian" => Romanian,
+        "ru" | "russian" => Russian,
+        "es" | "spanish" => Spanish,
+        "sv" | "swedish" => Swedish,
+        "ta" | "tamil" => Tamil,
+        "tr" | "turkish" => Turkish,
+        _ => return None,
+    })
+}
+
+/// Languages [`algorithm`] knows, for error messages.
+pub const STEMMER_NAMES: &str = "arabic, danish, dutch, english, finnish, french, german, greek, hungarian, italian, norwegian, portuguese, romanian, russian, spanish, swedish, tamil, turkish (or their two-letter codes), or \"none\"";
+
+/// How words become index terms for one handbook.
+pub struct Analyzer {
+    stemmer: Option<rust_stemmers::Stemmer>,
+    stop: &'static [&'static str],
+    /// The stemmer's name, for the manifest (`None`: no stemming).
+    pub stemmer_name: Option<&'static str>,
+}
+
+impl Analyzer {
+    /// `stemmer`: `None` follows `language`; `Some("none")` turns stemming off.
+    /// Unknown names give `Err`.
+    pub fn new(language: &str, stemmer: Option<&str>) -> Result<Analyzer, String> {
+        let chosen = match stemmer.map(str::trim) {
+            Some(s) if s.eq_ignore_ascii_case("none") || s.eq_ignore_ascii_case("off") => None,
+            Some(s) => Some(algorithm(s).ok_or_else(|| s.to_string())?),
+            None => algorithm(language),
+        };
+        // Stop words follow the language of the text, even without stemming.
+        let stop = stop_words(language);
+        Ok(Analyzer {
+            stemmer_name: chosen.map(algorithm_name),
+            stemmer: chosen.map(rust_stemmers::Stemmer::create),
+            stop,
+        })
+    }
+
+    pub fn is_stop(&self, folded: &str) -> bool {
+        self.stop.binary_search(&folded).is_ok()
+    }
+
+    pub fn stop_words(&self) -> &'static [&'static str] {
+        self.stop
+    }
+
+    /// The index term for a folded word.
+    pub fn stem<'a>(&self, folded: &'a str) -> Cow<'a, str> {
+        match &self.stemmer {
+            // Numbers and very short words are kept as they are.
+            Some(s)
+                if folded.chars().count() > 2 && !folded.bytes().all(|b| b.is_ascii_digit()) =>
+            {
+                s.stem(folded)
+            }
+            _ => Cow::Borrowed(folded),
+        }
+    }
+}
+
+fn algorithm_name(a: rust_stemmers::Algorithm) -> &'static str {
+    use rust_stemmers::Algorithm::*;
+    match a {
+        Arabic => "arabic",
+        Danish => "danish",
+        Dutch => "dutch",
+        English => "english",
+        Finnish => "finnish",
+        French => "french",
+        German => "german",
+        Greek => "greek",
+        Hungarian => "hungarian",
+        Italian => "italian",
+        Norwegian => "norwegian",
+        Portuguese => "portuguese",
+        Romanian => "romanian",
+        Russian => "russian",
+        Spanish => "spanish",
+        Swedish => "swedish",
+        Tamil => "tamil",
+        Turkish => "turkish",
+    }
+}
+
+/// Stop words by language (folded, sorted). They are not scored alone,
+/// but keep their positions, so phrases with them still match.
+pub fn stop_words(language: &str) -> &'static [&'static str] {
+    let lower = language.trim().to_ascii_lowercase();
+    match lower.split(['-', '_']).next().unwrap_or("") {
+        "en" | "english" => EN,
+        "de" | "german" => DE,
+        "fr" | "french" => FR,
+        "es" | "spanish" => ES,
+        "nl" | "dutch" => NL,
+        _ => &[],
+    }
+}
+
+const EN: &[&str] = &[
+    "a",
+    "about",
+    "above",
+    "after",
+    "again",
+    "against",
+    "all",
+    "am",
+    "an",
+    "and",
+    "any",
+    "are",
+    "as",
+    "at",
+    "be",
+    "because",
+    "been",
+    "before",
+    "being",
+    "below",
+    "between",
+    "both",
+    "but",
+    "by",
+    "can",
+    "could",
+    "did",
+    "do",
+    "does",
+    "doing",
+    "dont",
+    "down",
+    "during",
+    "each",
+    "few",
+    "for",
+    "from",
+    "further",
+    "had",
+    "has",
+    "have",
+    "having",
+    "he",
+    "her",
+    "here",
+    "hers",
+    "herself",
+    "him",
+    "himself",
+    "his",
+    "how",
+    "i",
+    "if",
+    "in",
+    "into",
+    "is",
+    "it",
+    "its",
+    "itself",
+    "just",
+    "me",
+    "more",
+    "most",
+    "my",
+    "myself",
+    "no",
+    "nor",
+    "not",
+    "now",
+    "of",
+    "off",
+    "on",
+    "once",
+    "only",
+    "or",
+    "other",
+    "our",
+    "ours",
+    "ourselves",
+    "out",
+    "over",
+    "own",
+    "same",
+    "she",
+    "should",
+    "so",
+    "some",
+    "such",
+    "than",
+    "that",
+    "the",
+    "their",
+    "theirs",
+    "them",
+    "themselves",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "through",
+    "to",
+    "too",
+    "under",
+    "until",
+    "up",
+    "very",
+    "was",
+    "we",
+    "were",
+    "what",
+    "when",
+    "where",
+    "which",
+    "while",
+    "who",
+    "whom",
+    "why",
+    "will",
+    "with",
+    "would",
+    "you",
+    "your",
+    "yours",
+    "yourself",
+    "yourselves",
+];
+
+const DE: &[&str] = &[
+    "aber", "als", "am", "an", "auch", "auf", "aus", "bei", "bin", "bis", "da", "das", "dass",
+    "dem", "den", "der", "des", "die", "doch", "du", "durch", "ein", "eine", "einem", "einen",
+    "einer", "eines", "er", "es", "fur", "hat", "ich", "ihr", "im", "in", "ist", "ja", "kann",
+    "man", "mit", "nach", "nicht", "noch", "nur", "ob", "oder", "sich", "sie", "sind", "so",
+    "uber", "um", "und", "uns", "von", "vor", "war", "was", "wenn", "wie", "wir", "wird", "zu",
+    "zum", "zur",
+];
+
+const FR: &[&str] = &[
+    "a", "au", "aux", "avec", "ce", "ces", "dans", "de", "des", "du", "elle", "en", "est", "et",
+    "eux", "il", "ils", "je", "la", "le", "les", "leur", "lui", "ma", "mais", "me", "mes", "moi",
+    "mon", "ne", "nos", "notre", "nous", "on", "ou", "par", "pas", "pour", "qu", "que", "qui",
+    "sa", "se", "ses", "son", "sont", "sur", "ta", "te", "tes", "toi", "ton", "tu", "un", "une",
+    "vos", "votre", "vous",
+];
+
+const ES: &[&str] = &[
+    "a", "al", "como", "con", "de", "del", "el", "ella", "en", "es", "esta", "este", "la", "las",
+    "le", "les", "lo", "los", "mas", "me", "mi", "no", "nos", "o", "para", "pero", "por", "que",
+    "se", "si", "sin", "su", "sus", "te", "tu", "un", "una", "uno", "y", "ya",
+];
+
+const NL: &[&str] = &[
+    "aan", "als", "bij", "dat", "de", "den", "der", "die", "dit", "door", "een", "en", "er", "het",
+    "hij", "ik", "in", "is", "je", "maar", "met", "niet", "om", "ook", "op", "over", "te", "tot",
+    "uit", "van", "voor", "was", "wat", "we", "wij", "zich", "zij", "zijn",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toks(s: &str) -> Vec<String> {
+        tokens(s).flatten().collect()
+    }
+
+    #[test]
+    fn stop_lists_are_sorted_and_folded() {
+        for list in [EN, DE, FR, ES, NL] {
+            assert!(list.windows(2).all(|w| w[0] < w[1]), "{list:?}");
+            assert!(list.iter().all(|w| fold(w) == *w));
+        }
+    }
+
+    #[test]
+    fn splits_words_unicode_aware() {
+        assert_eq!(
+            toks("Hello, world! It's a 75-percent test."),
+            ["hello", "world", "its", "a", "75", "percent", "test"]
+        );
+        assert_eq!(toks("role-play"), ["role", "play"]);
+        assert_eq!(toks("'quoted' words’"), ["quoted", "words"]);
+        assert_eq!(toks("don’t"), ["dont"]);
+        assert_eq!(toks("日本語です"), ["日", "本", "語", "て\u{3099}", "す"]);
+        assert_eq!(toks("Москва и Петербург"), ["москва", "и", "петербург"]);
+        assert_eq!(
+            toks("a<img src=x onerror=alert(1)>"),
+            ["a", "img", "src", "x", "onerror", "alert", "1"]
+        );
+        assert!(toks("\"*-+()<>/\\").is_empty());
+    }
+
+    #[test]
+    fn folds_case_and_diacritics() {
+        assert_eq!(fold("Café"), "cafe");
+        assert_eq!(fold("NAÏVE"), "naive");
+        assert_eq!(fold("Straße"), "strasse");
+        assert_eq!(fold("Ærø"), "aero");
+        assert_eq!(fold("İstanbul"), "istanbul");
+        assert_eq!(fold("ﬁnance"), "finance");
+        assert_eq!(fold("Ελληνικός"), "ελληνικοσ");
+        assert_eq!(fold("Łódź"), "lodz");
+        // Marks that are part of the letter stay (Devanagari vowel signs).
+        assert_eq!(fold("हिन्दी"), "हिन्दी".nfkd().collect::<String>());
+        assert_eq!(fold("ABC123"), "abc123");
+    }
+
+    #[test]
+    fn the_fast_scanner_agrees_with_tokens() {
+        let samples = [
+            "Hello, world! It's a 75-percent test.",
+            "role-play don’t 'quoted' words’ ABC's",
+            "Café NAÏVE Straße Ærø İstanbul ﬁnance Łódź abc\u{301}def",
+            "日本語ですカタカナ abc日本 한국어 हिन्दी",
+            "x².5 ½ ① Ⓐ ǅ ﬀ “smart” quotes—dashes…",
+            "abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopq short ABCDEFGHIJKLMNOPQ",
+            "<img src=x onerror=alert(1)>\u{2028}\"quotes\"\\back",
+            "",
+            "   ",
+            "'",
+            "a'",
+            "'a",
+            "a''b",
+        ];
+        for s in samples {
+            let want: Vec<Option<String>> = tokens(s).collect();
+            let mut got = Vec::new();
+            let mut buf = String::new();
+            scan(s, &mut buf, |t| {
+                got.push(match t {
+                    Scanned::Short(k, _) => {
+                        let bytes = k.to_le_bytes();
+                        let n = bytes.iter().position(|&b| b == 0).unwrap_or(16);
+                        Some(String::from_utf8(bytes[..n].to_vec()).unwrap())
+                    }
+                    Scanned::Folded(w) => Some(w.to_string()),
+                    Scanned::Dropped => None,
+                })
+            });
+            assert_eq!(got, want, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn long_words_are_dropped_but_keep_a_position() {
+        let long = "x".repeat(MAX_WORD + 1);
+        let t: Vec<Option<String>> = tokens(&format!("a {long} b")).collect();
+        assert_eq!(t, [Some("a".into()), None, Some("b".into())]);
+    }
+
+    #[test]
+    fn stems_english_by_default() {
+        let a = Analyzer::new("en", None).unwrap();
+        assert_eq!(a.stem("management"), "manag");
+        assert_eq!(a.stem("managers"), "manag");
+        assert_eq!(a.stem("delegating"), "deleg");
+        assert_eq!(a.stem("motivation"), "motiv");
+        assert_eq!(a.stem("2024"), "2024");
+        assert!(a.is_stop("the"));
+        assert!(!a.is_stop("mission"));
+        assert_eq!(a.stemmer_name, Some("english"));
+    }
+
+    #[test]
+    fn stemming_follows_language_and_can_be_off() {
+        let de = Analyzer::new("de-CH", None).unwrap();
+        assert_eq!(de.stemmer_name, Some("german"));
+        assert_eq!(de.stem("mitarbeitern"), "mitarbeit");
+        assert!(de.is_stop("und"));
+        let off = Analyzer::new("en", Some("none")).unwrap();
+        assert_eq!(off.stemmer_name, None);
+        assert_eq!(off.stem("management"), "management");
+        assert!(off.is_stop("the"));
+        let fr = Analyzer::new("en", Some("french")).unwrap();
+        assert_eq!(fr.stemmer_name, Some("french"));
+        let unknown = Analyzer::new("ja", None).unwrap();
+        assert_eq!(unknown.stemmer_name, None);
+        assert!(Analyzer::new("en", Some("klingon")).is_err());
+    }
+}
