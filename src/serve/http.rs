@@ -491,12 +491,12 @@ fn failure_page(diags: &[DiagView], tag: &str) -> Vec<u8> {
         html.push_str("<h1>The handbook does not build yet</h1>\n<ul>\n");
         for d in diags {
             html.push_str("<li><code>");
-            html.push_str(&escape_html(&d.location));
+            html.push_str(&crate::theme::escape_html(&d.location));
             html.push_str("</code>: ");
-            html.push_str(&escape_html(&d.message));
+            html.push_str(&crate::theme::escape_html(&d.message));
             if let Some(h) = &d.hint {
                 html.push_str("<br>hint: ");
-                html.push_str(&escape_html(h));
+                html.push_str(&crate::theme::escape_html(h));
             }
             html.push_str("</li>\n");
         }
@@ -505,21 +505,6 @@ fn failure_page(diags: &[DiagView], tag: &str) -> Vec<u8> {
     html.push_str(tag);
     html.push_str("\n</body></html>\n");
     html.into_bytes()
-}
-
-pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 fn sse(event: &str, data: &serde_json::Value) -> String {
