@@ -518,21 +518,45 @@
     var nt = parsed.terms.length;
     var recs = new Map();
     var complete = true;
+    /* With phrases, only documents holding every phrase word can match:
+       start from the shortest list and keep what the others also hold. */
+    var allow = null;
+    if (parsed.phrases.length) {
+      var need = [];
+      parsed.phrases.forEach(function (slots) {
+        slots.forEach(function (sl) { if (sl.t >= 0 && need.indexOf(sl.t) < 0) need.push(sl.t); });
+      });
+      var sets = need.map(function (t) {
+        var set = new Set();
+        per[t].forEach(function (x) { if (x.c.exact && x.c.factor === 1) x.p.docs.forEach(function (d) { set.add(d); }); });
+        return set;
+      });
+      sets.sort(function (a, b) { return a.size - b.size; });
+      allow = sets.length ? sets[0] : new Set();
+      for (var si = 1; si < sets.length; si++) {
+        var next = new Set();
+        allow.forEach(function (d) { if (sets[si].has(d)) next.add(d); });
+        allow = next;
+      }
+    }
     for (var i = 0; i < nt; i++) {
       var xs = per[i];
       for (var x = 0; x < xs.length; x++) {
         var c = xs[x].c, p = xs[x].p;
         if (!p.complete) complete = false;
+        var exactFull = c.exact && c.factor === 1;
         for (var k = 0; k < p.docs.length; k++) {
           var d = p.docs[k];
+          if (allow && !allow.has(d)) continue;
           var r = recs.get(d);
           if (!r) {
-            r = { d: d, s: new Float64Array(nt), ex: new Uint8Array(nt), pos: new Array(nt), exactPos: new Array(nt) };
+            r = { d: d, s: [], ex: [], pos: [], exactPos: [] };
+            for (var z = 0; z < nt; z++) { r.s.push(0); r.ex.push(0); r.pos.push(null); r.exactPos.push(null); }
             recs.set(d, r);
           }
           var v = c.factor * p.imp[k];
           if (v > r.s[i]) { r.s[i] = v; r.ex[i] = c.exact ? 1 : 0; r.pos[i] = p.pos[k]; }
-          if (c.exact && c.factor === 1) {
+          if (exactFull) {
             r.exactPos[i] = r.exactPos[i] ? r.exactPos[i].concat(p.pos[k]) : p.pos[k];
           }
         }
@@ -1092,11 +1116,15 @@
   api.tokens = function (s) { return tokens(s).map(function (t) { return t.w; }); };
   api.fold = fold;
   api.loaded = function () { return loadedPaths.slice(); };
-  api.reset = function () {
+  /* Empties the caches; the manifest too unless `keepManifest` (it loads
+     when the box takes the focus, before the first query). */
+  api.reset = function (keepManifest) {
+    var m = store.m;
     [store, pending, vocabCache, termCache, postingCache, groupCache].forEach(function (c) {
       for (var k in c) delete c[k];
     });
-    manifest = null;
+    if (keepManifest && manifest) store.m = m;
+    else manifest = null;
     loadedPaths.length = 0;
   };
   window.__hbSearchApi = api;
