@@ -587,6 +587,8 @@ struct Rec {
     pos: u32,
 }
 
+// `pos` runs on across fields and words (with gaps), not once per field.
+#[allow(clippy::explicit_counter_loop)]
 fn analyse_chunk(docs: &[&DocText<'_>], first_doc: u32, an: &Analyzer, limits: &Limits) -> Chunk {
     let cap = limits.positions.min(MAX_POSITIONS);
     let mut dict: FxMap<Box<str>, u32> = FxMap::default();
