@@ -6,37 +6,13 @@ mod support;
 
 use std::collections::{BTreeSet, VecDeque};
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
 use support::browser::{browser, file_url, keys, Browser};
 use support::http::StaticServer;
 
 /// The sample handbook built once per test binary: (participant, facilitator).
 fn site() -> &'static (PathBuf, PathBuf) {
-    static SITE: OnceLock<(tempfile::TempDir, PathBuf, PathBuf)> = OnceLock::new();
-    let s = SITE.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        let (p, f) = (dir.path().join("site"), dir.path().join("site-facilitator"));
-        for (edition, out) in [("participant", &p), ("facilitator", &f)] {
-            let r = std::process::Command::new(fixture::BIN)
-                .args([
-                    "-q",
-                    "build",
-                    fixture::repo().to_str().unwrap(),
-                    "--edition",
-                    edition,
-                    "--out",
-                    out.to_str().unwrap(),
-                ])
-                .output()
-                .unwrap();
-            assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
-        }
-        (dir, p, f)
-    });
-    // A leaked reference to the pair inside the static.
-    static PAIR: OnceLock<(PathBuf, PathBuf)> = OnceLock::new();
-    PAIR.get_or_init(|| (s.1.clone(), s.2.clone()))
+    fixture::sample_site()
 }
 
 fn participant() -> &'static Path {

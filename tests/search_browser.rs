@@ -17,28 +17,7 @@ use support::http::StaticServer;
 
 /// The sample handbook built once: (participant, facilitator).
 fn site() -> &'static (PathBuf, PathBuf) {
-    static SITE: OnceLock<(tempfile::TempDir, (PathBuf, PathBuf))> = OnceLock::new();
-    &SITE
-        .get_or_init(|| {
-            let dir = tempfile::tempdir().unwrap();
-            let (p, f) = (dir.path().join("site"), dir.path().join("site-facilitator"));
-            for (edition, out) in [("participant", &p), ("facilitator", &f)] {
-                let r = std::process::Command::new(fixture::BIN)
-                    .args([
-                        "-q",
-                        "build",
-                        fixture::repo().to_str().unwrap(),
-                        "--edition",
-                        edition,
-                    ])
-                    .args(["--out", out.to_str().unwrap()])
-                    .output()
-                    .unwrap();
-                assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
-            }
-            (dir, (p, f))
-        })
-        .1
+    fixture::sample_site()
 }
 
 fn participant() -> &'static Path {

@@ -10,35 +10,10 @@ use serde::Serialize;
 
 pub const ALPHABET: &[u8; 64] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVabcdefghijklmnopqrstuvwxyz-_WXYZ";
 
-/// Appends `v` as a variable-length number.
-pub fn varint(out: &mut String, v: u64) {
-    let mut groups = [0u8; 13];
-    let mut n = 0;
-    let mut x = v;
-    loop {
-        groups[n] = (x & 31) as u8;
-        n += 1;
-        x >>= 5;
-        if x == 0 {
-            break;
-        }
-    }
-    for i in (0..n).rev() {
-        let g = groups[i] as usize;
-        out.push(if i == 0 {
-            ALPHABET[g]
-        } else {
-            ALPHABET[32 + g]
-        } as char);
-    }
-}
-
-/// [`varint`] into bytes.
-pub fn varint_bytes(out: &mut Vec<u8>, v: u64) {
-    if v < 32 {
-        out.push(ALPHABET[v as usize]);
-        return;
-    }
+/// Emits `v` as a variable-length number, one alphabet byte at a time:
+/// 5 bits per character, most significant group first; every character
+/// but the last comes from the alphabet's upper half.
+fn varint_with(v: u64, mut push: impl FnMut(u8)) {
     let mut groups = [0u8; 13];
     let mut n = 0;
     let mut x = v;
@@ -51,9 +26,19 @@ pub fn varint_bytes(out: &mut Vec<u8>, v: u64) {
         }
     }
     for i in (1..n).rev() {
-        out.push(ALPHABET[32 + groups[i] as usize]);
+        push(ALPHABET[32 + groups[i] as usize]);
     }
-    out.push(ALPHABET[groups[0] as usize]);
+    push(ALPHABET[groups[0] as usize]);
+}
+
+/// Appends `v` as a variable-length number.
+pub fn varint(out: &mut String, v: u64) {
+    varint_with(v, |b| out.push(b as char));
+}
+
+/// [`varint`] into bytes.
+pub fn varint_bytes(out: &mut Vec<u8>, v: u64) {
+    varint_with(v, |b| out.push(b));
 }
 
 /// Appends a value in 0..64 as one character.
