@@ -185,10 +185,6 @@ impl BuildCache {
         }
         let rel = file.rel.clone();
         let r = crate::exercise::parse_one(file.clone());
-        if let Ok(e) = &r {
-            // Work the key positions out once, for every later build too.
-            let _ = e.locator();
-        }
         lock(&self.exercises).insert(rel, (file, r.clone()));
         r
     }
@@ -317,7 +313,8 @@ struct FieldKey {
     name: String,
     /// The whole file: diagnostics show lines of it.
     file: Arc<str>,
-    key_at: usize,
+    /// The field's key path (`steps.2`): in the same file, the same place.
+    key: String,
     text: String,
     dir: String,
     out: String,
@@ -329,7 +326,7 @@ struct FieldKey {
 impl Hash for FieldKey {
     fn hash<H: Hasher>(&self, h: &mut H) {
         self.name.hash(h);
-        self.key_at.hash(h);
+        self.key.hash(h);
         self.text.hash(h);
         self.out.hash(h);
         self.fingerprint.hash(h);
@@ -365,7 +362,7 @@ impl RenderMemo {
     pub fn field_markdown(
         &self,
         source: &crate::diag::Source,
-        key_at: usize,
+        key: &str,
         text: &str,
         dir: &str,
         out: &str,
@@ -375,7 +372,7 @@ impl RenderMemo {
         let key = FieldKey {
             name: source.name.clone(),
             file: source.text.clone(),
-            key_at,
+            key: key.to_string(),
             text: text.to_string(),
             dir: dir.to_string(),
             out: out.to_string(),

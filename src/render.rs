@@ -317,11 +317,14 @@ pub fn site_view<'a>(
     }
 }
 
-/// Renders Markdown that lives in a YAML field of `file`, placed at `key`.
+/// Renders Markdown that lives in a YAML field of `file`, under `key`
+/// (`steps.2`). Key positions are worked out only for a field that has a
+/// problem to report: finding them costs more than rendering the field.
 fn yaml_markdown(
     inp: &Inputs<'_>,
     file: &crate::discover::TextFile,
-    key_at: usize,
+    locate: &dyn Fn(&str) -> usize,
+    key: &str,
     text: &str,
     out: &str,
 ) -> (String, Vec<Diagnostic>) {
@@ -331,23 +334,30 @@ fn yaml_markdown(
         options: &inp.config.book.markdown,
         edition: inp.config.edition,
     };
-    let render = || {
-        let r = markdown::render(
+    let render_at = |at: usize| {
+        markdown::render(
             &Input {
                 source: &file.source,
                 text,
-                origin: TextOrigin::At(key_at),
+                origin: TextOrigin::At(at),
                 dir,
                 out,
                 page: None,
             },
             &settings,
-        );
+        )
+    };
+    let render = || {
+        let r = render_at(0);
+        if r.diags.is_empty() {
+            return (r.html, r.diags);
+        }
+        let r = render_at(locate(key));
         (r.html, r.diags)
     };
     match &inp.theme.memo {
         // `handbook serve`: unchanged fields are not rendered again.
-        Some(memo) => memo.field_markdown(&file.source, key_at, text, dir, out, render),
+        Some(memo) => memo.field_markdown(&file.source, key, text, dir, out, render),
         None => render(),
     }
 }
@@ -632,10 +642,10 @@ fn exercise_page(
     let d = &e.data;
     let from = e.out.as_str();
     let facilitator = inp.config.edition == Edition::Facilitator;
-    let loc = e.locator();
+    let locate = |key: &str| e.locator().key_or_parent(key);
     let mut diags = Vec::new();
     let mut md = |key: &str, text: &str| {
-        let (html, ds) = yaml_markdown(inp, &e.file, loc.key_or_parent(key), text, from);
+        let (html, ds) = yaml_markdown(inp, &e.file, &locate, key, text, from);
         diags.extend(ds);
         html
     };
@@ -773,10 +783,14 @@ fn workshop_page(
 ) -> Result<(OutputFile, Vec<Diagnostic>), Diagnostic> {
     let from = w.out.as_str();
     let facilitator = inp.config.edition.is_facilitator();
-    let loc = crate::yaml::Locator::new(&w.file.source.text);
+    let loc = std::sync::OnceLock::new();
+    let locate = |key: &str| {
+        loc.get_or_init(|| crate::yaml::Locator::new(&w.file.source.text))
+            .key_or_parent(key)
+    };
     let mut diags = Vec::new();
     let mut md = |key: &str, text: &str| {
-        let (html, ds) = yaml_markdown(inp, &w.file, loc.key_or_parent(key), text, from);
+        let (html, ds) = yaml_markdown(inp, &w.file, &locate, key, text, from);
         diags.extend(ds);
         html
     };
