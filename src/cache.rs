@@ -12,7 +12,7 @@
 //! | front matter of a page, parsing of an exercise | same path and text |
 //! | Markdown of a page | same text, path, output path and place in the book, and the same link targets in the whole book |
 //! | the theme's compiled templates | same template and static files |
-//! | a rendered template | same template and the same context, compared as JSON |
+//! | a rendered template | same template and the same context, compared by a 128-bit digest of its binary form |
 
 use std::collections::hash_map::DefaultHasher;
 use std::collections::HashMap;
@@ -196,7 +196,7 @@ impl BuildCache {
         book: &Book,
         settings: &Settings<'_>,
         render: &(dyn Fn(usize, &Page) -> Rendered + Sync),
-    ) -> Vec<Rendered> {
+    ) -> Vec<Arc<Rendered>> {
         let fingerprint = link_fingerprint(book, settings);
         self.fingerprint.store(fingerprint, Ordering::SeqCst);
         let old = std::mem::take(&mut *lock(&self.markdown));
@@ -219,7 +219,7 @@ impl BuildCache {
                 }
             })
             .collect();
-        let rendered: Vec<Rendered> = done.par_iter().map(|(_, r)| (**r).clone()).collect();
+        let rendered: Vec<Arc<Rendered>> = done.iter().map(|(_, r)| r.clone()).collect();
         let mut kept = HashMap::with_capacity(done.len());
         for (p, entry) in book.pages.iter().zip(done) {
             kept.insert(p.rel().to_string(), entry);
@@ -296,7 +296,7 @@ fn link_fingerprint(book: &Book, settings: &Settings<'_>) -> u64 {
 }
 
 /// Rendered templates by template and output path, reused when the
-/// template's context serialises to the same JSON; and the Markdown of
+/// template's context has the same digest; and the Markdown of
 /// YAML fields (exercise steps, notes, questions).
 #[derive(Default)]
 pub struct RenderMemo {
@@ -340,7 +340,8 @@ struct FieldEntry {
 }
 
 struct MemoEntry {
-    json: Vec<u8>,
+    /// Digest of the context (see [`context_digest`]).
+    digest: u128,
     html: String,
     used: u64,
 }
@@ -402,13 +403,13 @@ impl RenderMemo {
         ctx: &T,
         render: impl FnOnce() -> Result<String, Diagnostic>,
     ) -> Result<String, Diagnostic> {
-        let Ok(json) = serde_json::to_vec(ctx) else {
+        let Some(digest) = context_digest(ctx) else {
             return render();
         };
         let round = self.round.load(Ordering::SeqCst);
         let key = (name.to_string(), path.to_string());
         if let Some(e) = lock(&self.entries).get_mut(&key) {
-            if e.json == json {
+            if e.digest == digest {
                 e.used = round;
                 return Ok(e.html.clone());
             }
@@ -417,11 +418,90 @@ impl RenderMemo {
         lock(&self.entries).insert(
             key,
             MemoEntry {
-                json,
+                digest,
                 html: html.clone(),
                 used: round,
             },
         );
         Ok(html)
+    }
+}
+
+/// A 128-bit digest of a template context: its compact binary form
+/// (postcard: lengths and bytes, no escaping) fed straight into XXH3, with
+/// nothing allocated. Comparing digests instead of the contexts themselves
+/// keeps an unchanged page cheap however long its text.
+fn context_digest<T: Serialize>(ctx: &T) -> Option<u128> {
+    struct Digest(xxhash_rust::xxh3::Xxh3);
+    impl std::io::Write for Digest {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.update(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    postcard::to_io(ctx, Digest(xxhash_rust::xxh3::Xxh3::new()))
+        .ok()
+        .map(|d| d.0.digest128())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Serialize)]
+    struct Ctx<'a> {
+        title: &'a str,
+        items: Vec<(&'a str, u32)>,
+        note: Option<String>,
+    }
+
+    #[test]
+    fn context_digests_tell_contexts_apart() {
+        let a = Ctx {
+            title: "A",
+            items: vec![("x", 1)],
+            note: None,
+        };
+        let same = Ctx {
+            title: "A",
+            items: vec![("x", 1)],
+            note: None,
+        };
+        assert_eq!(context_digest(&a), context_digest(&same));
+        assert!(context_digest(&a).is_some());
+        let others = [
+            Ctx {
+                title: "B",
+                items: vec![("x", 1)],
+                note: None,
+            },
+            Ctx {
+                title: "A",
+                items: vec![("x", 2)],
+                note: None,
+            },
+            Ctx {
+                title: "A",
+                items: vec![("x", 1), ("y", 1)],
+                note: None,
+            },
+            Ctx {
+                title: "A",
+                items: vec![("x", 1)],
+                note: Some(String::new()),
+            },
+            // Strings are length-prefixed: moving a boundary changes the digest.
+            Ctx {
+                title: "Ax",
+                items: vec![("", 1)],
+                note: None,
+            },
+        ];
+        for o in &others {
+            assert_ne!(context_digest(&a), context_digest(o));
+        }
     }
 }

@@ -171,61 +171,63 @@ pub fn discover_with(
         paths.push((rel, entry.path().to_path_buf(), kind));
     }
 
-    let read: Vec<Result<(FileKind, String, Vec<u8>), Diagnostic>> = paths
+    // Read and decode in parallel; collect in path order.
+    enum One {
+        Page(TextFile),
+        Exercise(TextFile),
+        Workshop(TextFile),
+        Asset(Asset),
+        Problem(Diagnostic),
+    }
+    let loaded: Vec<One> = paths
         .into_par_iter()
         .map(|(rel, path, kind)| {
-            let bytes = read(&path).map_err(|e| {
-                let mut d = io_diag(e);
-                d.file = display_path(&config.root, &path);
-                d
-            })?;
-            Ok((kind, rel, bytes))
+            let bytes = match read(&path) {
+                Ok(b) => b,
+                Err(e) => {
+                    let mut d = io_diag(e);
+                    d.file = display_path(&config.root, &path);
+                    return One::Problem(d);
+                }
+            };
+            let shown = format!("content/{rel}");
+            let text = |make: fn(TextFile) -> One| match decode(&bytes, &shown) {
+                Ok(t) => make(TextFile {
+                    rel: rel.clone(),
+                    source: Source::new(shown.clone(), t),
+                }),
+                Err(d) => One::Problem(d),
+            };
+            match kind {
+                FileKind::Page => text(One::Page),
+                FileKind::Exercise => text(One::Exercise),
+                FileKind::Workshop => text(One::Workshop),
+                FileKind::StrayYaml => One::Problem(
+                    Diagnostic::file(
+                        Severity::Warning,
+                        shown,
+                        "YAML file is neither an exercise nor a workshop plan, so it is not published",
+                    )
+                    .with_hint(
+                        "name exercises `*.exercise.yaml`; put workshop plans in `content/workshops/`",
+                    ),
+                ),
+                FileKind::Asset => One::Asset(Asset {
+                    rel,
+                    bytes: bytes.into(),
+                }),
+            }
         })
         .collect();
 
     let mut found = Discovered::default();
-    for r in read {
-        let (kind, rel, bytes) = match r {
-            Ok(x) => x,
-            Err(d) => {
-                diags.push(d);
-                continue;
-            }
-        };
-        let shown = format!("content/{rel}");
-        let text = |bytes: &[u8]| {
-            decode(bytes, &shown).map(|t| TextFile {
-                rel: rel.clone(),
-                source: Source::new(shown.clone(), t),
-            })
-        };
-        match kind {
-            FileKind::Page => match text(&bytes) {
-                Ok(t) => found.pages.push(t),
-                Err(d) => diags.push(d),
-            },
-            FileKind::Exercise => match text(&bytes) {
-                Ok(t) => found.exercises.push(t),
-                Err(d) => diags.push(d),
-            },
-            FileKind::Workshop => match text(&bytes) {
-                Ok(t) => found.workshops.push(t),
-                Err(d) => diags.push(d),
-            },
-            FileKind::StrayYaml => diags.push(
-                Diagnostic::file(
-                    Severity::Warning,
-                    shown,
-                    "YAML file is neither an exercise nor a workshop plan, so it is not published",
-                )
-                .with_hint(
-                    "name exercises `*.exercise.yaml`; put workshop plans in `content/workshops/`",
-                ),
-            ),
-            FileKind::Asset => found.assets.push(Asset {
-                rel,
-                bytes: bytes.into(),
-            }),
+    for one in loaded {
+        match one {
+            One::Page(t) => found.pages.push(t),
+            One::Exercise(t) => found.exercises.push(t),
+            One::Workshop(t) => found.workshops.push(t),
+            One::Asset(a) => found.assets.push(a),
+            One::Problem(d) => diags.push(d),
         }
     }
     (found, diags)

@@ -123,18 +123,65 @@ pub fn build(config: &Config) -> Result<Site, Failure> {
 /// [`build`], reusing work from earlier builds kept in `cache` (for
 /// `handbook serve`). The result is the same as [`build`]'s.
 pub fn build_cached(config: &Config, cache: &BuildCache) -> Result<Site, Failure> {
-    pipeline(config, &Progress::default(), Some(cache))
+    let (mut site, job) = pipeline(config, &Progress::default(), Some(cache), true)?;
+    if let Some(job) = job {
+        site.files.extend(job.run());
+        site.files.sort_by(|a, b| a.path.cmp(&b.path));
+    }
+    Ok(site)
+}
+
+/// [`build_cached`] that leaves the search index to be built afterwards:
+/// `handbook serve` publishes the pages first and then runs the job, and
+/// answers requests for `_search/` files once it is done. Problems with
+/// the `[search]` settings are still reported here, with the pages'.
+pub fn build_pages_first(
+    config: &Config,
+    cache: &BuildCache,
+) -> Result<(Site, Option<SearchJob>), Failure> {
+    pipeline(config, &Progress::default(), Some(cache), true)
 }
 
 pub fn build_with(config: &Config, progress: &Progress<'_>) -> Result<Site, Failure> {
-    pipeline(config, progress, None)
+    pipeline(config, progress, None, false).map(|(site, _)| site)
+}
+
+/// The search index of a build whose pages are done (see
+/// [`build_pages_first`]): what the index needs, taken over from the build.
+pub struct SearchJob {
+    config: Config,
+    book: model::Book,
+    rendered: Vec<Arc<markdown::Rendered>>,
+    exercises: Vec<exercise::Exercise>,
+}
+
+impl SearchJob {
+    /// The `_search/` files, sorted by path: exactly what [`build`] writes.
+    pub fn run(&self) -> Vec<OutputFile> {
+        self.run_until(&|| false).unwrap_or_default()
+    }
+
+    /// [`SearchJob::run`] that gives up, with `None`, once `stop()` says so.
+    pub fn run_until(&self, stop: &(dyn Fn() -> bool + Sync)) -> Option<Vec<OutputFile>> {
+        let inputs = search::Inputs {
+            config: &self.config,
+            book: &self.book,
+            rendered: &self.rendered,
+            exercises: &self.exercises,
+        };
+        // The settings were checked when the job was made.
+        let mut files = search::build_until(&inputs, stop).ok()??;
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        Some(files)
+    }
 }
 
 fn pipeline(
     config: &Config,
     progress: &Progress<'_>,
     cache: Option<&BuildCache>,
-) -> Result<Site, Failure> {
+    defer_search: bool,
+) -> Result<(Site, Option<SearchJob>), Failure> {
     let mut t = Stages {
         last: Instant::now(),
         timings: Vec::new(),
@@ -194,13 +241,13 @@ fn pipeline(
             &settings,
         )
     };
-    let rendered: Vec<markdown::Rendered> = match cache {
+    let rendered: Vec<Arc<markdown::Rendered>> = match cache {
         Some(c) => c.markdown(&book, &settings, &render_page),
         None => book
             .pages
             .par_iter()
             .enumerate()
-            .map(|(i, p)| render_page(i, p))
+            .map(|(i, p)| Arc::new(render_page(i, p)))
             .collect(),
     };
     for r in &rendered {
@@ -215,8 +262,14 @@ fn pipeline(
     }
     t.lap("validate");
 
-    // 7. search index
-    let search_files = if config.book.search.enabled {
+    // 7. search index (or, when it is deferred, a check of its settings)
+    let search_files = if config.book.search.enabled && defer_search {
+        if let Err(d) = search::analyzer(config) {
+            diags.push(d);
+            return Err(fail(diags));
+        }
+        Vec::new()
+    } else if config.book.search.enabled {
         let (files, d) = search::build(&search::Inputs {
             config,
             book: &book,
@@ -300,13 +353,20 @@ fn pipeline(
     if let Some(c) = cache {
         c.finish(&book, &exercises);
     }
-    Ok(Site {
+    let site = Site {
         files,
         warnings: diags,
         timings: t.timings,
         pages: book.pages.len(),
         exercises: exercises.len(),
-    })
+    };
+    let job = (defer_search && config.book.search.enabled).then(|| SearchJob {
+        config: config.clone(),
+        book,
+        rendered,
+        exercises,
+    });
+    Ok((site, job))
 }
 
 /// The logo from `[branding] logo`, published as `_theme/logo.<ext>`.

@@ -2,6 +2,8 @@
 //! Views borrow from the model; nothing site-wide is cloned per page except
 //! the small header data.
 
+use std::sync::Arc;
+
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -232,7 +234,7 @@ struct PrintView<'a> {
 pub struct Inputs<'a> {
     pub config: &'a Config,
     pub book: &'a Book,
-    pub rendered: &'a [Rendered],
+    pub rendered: &'a [Arc<Rendered>],
     pub exercises: &'a [Exercise],
     pub workshops: &'a [Workshop],
     pub theme: &'a Theme,

@@ -1,6 +1,8 @@
 //! Stage 6: checks that need every page parsed: anchors in links between
 //! lessons, and exercise placements. Every problem is collected.
 
+use std::sync::Arc;
+
 use crate::diag::{did_you_mean, Diagnostic};
 use crate::exercise::Exercise;
 use crate::markdown::Rendered;
@@ -8,7 +10,7 @@ use crate::model::Book;
 
 pub fn cross_references(
     book: &Book,
-    rendered: &[Rendered],
+    rendered: &[Arc<Rendered>],
     exercises: &[Exercise],
 ) -> Vec<Diagnostic> {
     let mut diags = Vec::new();

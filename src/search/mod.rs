@@ -28,6 +28,7 @@ pub mod text;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -45,7 +46,7 @@ use text::Analyzer;
 pub struct Inputs<'a> {
     pub config: &'a Config,
     pub book: &'a Book,
-    pub rendered: &'a [Rendered],
+    pub rendered: &'a [Arc<Rendered>],
     pub exercises: &'a [Exercise],
 }
 
@@ -88,37 +89,51 @@ pub fn build_index(inputs: &Inputs<'_>) -> Vec<OutputFile> {
     build(inputs).0
 }
 
+/// The analyser the `[search]` settings ask for, or the problem with them.
+pub fn analyzer(config: &Config) -> Result<Analyzer, Diagnostic> {
+    let stemmer = config.book.search.stemmer.as_ref();
+    Analyzer::new(&config.book.language, stemmer.map(|s| s.get_ref().as_str())).map_err(|name| {
+        let span = stemmer.map(|s| s.span()).unwrap_or(0..0);
+        Diagnostic::error_at(
+            &config.book_source,
+            span,
+            format!("no stemmer for `{name}`"),
+        )
+        .with_hint(format!("use one of {}", text::STEMMER_NAMES))
+    })
+}
+
 /// The index files and any problem with the `[search]` settings.
 pub fn build(inputs: &Inputs<'_>) -> (Vec<OutputFile>, Vec<Diagnostic>) {
-    let config = inputs.config;
-    let stemmer = config.book.search.stemmer.as_ref();
-    let analyzer = match Analyzer::new(&config.book.language, stemmer.map(|s| s.get_ref().as_str()))
-    {
-        Ok(a) => a,
-        Err(name) => {
-            let span = stemmer.map(|s| s.span()).unwrap_or(0..0);
-            let d = Diagnostic::error_at(
-                &config.book_source,
-                span,
-                format!("no stemmer for `{name}`"),
-            )
-            .with_hint(format!("use one of {}", text::STEMMER_NAMES));
-            return (Vec::new(), vec![d]);
-        }
-    };
+    match build_until(inputs, &|| false) {
+        Ok(files) => (files.unwrap_or_default(), Vec::new()),
+        Err(d) => (Vec::new(), vec![d]),
+    }
+}
+
+/// [`build`] that gives up, with `Ok(None)`, once `stop()` says so (it is
+/// asked between steps): `handbook serve` drops an index that a newer
+/// build has made pointless.
+pub fn build_until(
+    inputs: &Inputs<'_>,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Result<Option<Vec<OutputFile>>, Diagnostic> {
+    let analyzer = analyzer(inputs.config)?;
     let t0 = std::time::Instant::now();
     let entries = collect(inputs);
     let timing = std::env::var_os("HB_SEARCH_TIMING").is_some();
     if timing {
         eprintln!("search: collect {:?}", t0.elapsed());
     }
-    let files = build_files(&entries, &analyzer, &Limits::default());
-    let t1 = std::time::Instant::now();
-    drop(entries);
-    if timing {
-        eprintln!("search: drop entries {:?}", t1.elapsed());
+    if stop() {
+        return Ok(None);
     }
-    (files, Vec::new())
+    Ok(build_files_until(
+        &entries,
+        &analyzer,
+        &Limits::default(),
+        stop,
+    ))
 }
 
 /// One searchable unit.
@@ -907,12 +922,25 @@ fn file(path: String, bytes: Vec<u8>) -> OutputFile {
 
 /// Analyses the documents and writes every shard.
 pub fn build_files(entries: &[Entry<'_>], an: &Analyzer, limits: &Limits) -> Vec<OutputFile> {
+    build_files_until(entries, an, limits, &|| false).unwrap_or_default()
+}
+
+/// [`build_files`] that gives up, returning `None`, as soon as `stop()`
+/// says so between its steps.
+pub fn build_files_until(
+    entries: &[Entry<'_>],
+    an: &Analyzer,
+    limits: &Limits,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Option<Vec<OutputFile>> {
     let t0 = std::time::Instant::now();
     let timing = std::env::var_os("HB_SEARCH_TIMING").is_some();
+    // Reports the step's time; says whether to give up.
     let lap = |what: &str| {
         if timing {
             eprintln!("search: {what} at {:?}", t0.elapsed());
         }
+        stop()
     };
     // Documents, numbered in entry order.
     let mut docs: Vec<&DocText<'_>> = Vec::new();
@@ -930,7 +958,9 @@ pub fn build_files(entries: &[Entry<'_>], an: &Analyzer, limits: &Limits) -> Vec
         .enumerate()
         .map(|(k, c)| analyse_chunk(c, (k * chunk_size) as u32, an, limits))
         .collect();
-    lap("tokenise");
+    if lap("tokenise") {
+        return None;
+    }
 
     // 2. The vocabulary: each folded word once, stemmed once.
     let mut surface_id: FxMap<&str, u32> = FxMap::default();
@@ -975,7 +1005,9 @@ pub fn build_files(entries: &[Entry<'_>], an: &Analyzer, limits: &Limits) -> Vec
         .collect();
     drop(term_id);
     let n_terms = terms.len();
-    lap("vocabulary");
+    if lap("vocabulary") {
+        return None;
+    }
     if timing {
         eprintln!(
             "search: {} documents, {} words, {} terms",
@@ -1010,7 +1042,9 @@ pub fn build_files(entries: &[Entry<'_>], an: &Analyzer, limits: &Limits) -> Vec
     for a in &mut avg {
         *a = (*a / n_docs.max(1) as f32).max(1.0);
     }
-    lap("invert");
+    if lap("invert") {
+        return None;
+    }
 
     // Terms in the order the browser searches them; surface words per term.
     let mut order: Vec<u32> = (0..n_terms as u32).collect();
@@ -1108,7 +1142,9 @@ pub fn build_files(entries: &[Entry<'_>], an: &Analyzer, limits: &Limits) -> Vec
         })
         .collect();
     drop(inverted);
-    lap("score and encode");
+    if lap("score and encode") {
+        return None;
+    }
 
     let mut files: Vec<OutputFile> = Vec::new();
     // Tails, in term order, packed into files of about `limits.tail_shard`
@@ -1170,7 +1206,9 @@ pub fn build_files(entries: &[Entry<'_>], an: &Analyzer, limits: &Limits) -> Vec
             .collect();
         file(format!("_search/t/{k}.js"), shard(&format!("t{k}"), &data))
     }));
-    lap("term files");
+    if lap("term files") {
+        return None;
+    }
 
     // 5. Vocabulary shards: word → term, with a frequency class.
     let mut df_of_term = vec![0usize; n_terms];
@@ -1204,7 +1242,9 @@ pub fn build_files(entries: &[Entry<'_>], an: &Analyzer, limits: &Limits) -> Vec
         }
         file(format!("_search/v/{k}.js"), shard(&format!("v{k}"), &s))
     }));
-    lap("vocabulary files");
+    if lap("vocabulary files") {
+        return None;
+    }
 
     // 6. One file per page, holding the exercises placed after it too.
     let mut groups: Vec<std::ops::Range<usize>> = Vec::new();
@@ -1239,7 +1279,9 @@ pub fn build_files(entries: &[Entry<'_>], an: &Analyzer, limits: &Limits) -> Vec
         };
         file(format!("_search/d/{g}.js"), shard(&format!("d{g}"), &out))
     }));
-    lap("document files");
+    if lap("document files") {
+        return None;
+    }
 
     // 7. The manifest.
     let mut per_group = String::new();
@@ -1274,7 +1316,7 @@ pub fn build_files(entries: &[Entry<'_>], an: &Analyzer, limits: &Limits) -> Vec
     };
     files.push(file("_search/manifest.js".into(), shard("m", &manifest)));
     lap("manifest");
-    files
+    Some(files)
 }
 
 /// The chapter list for the filter, in reading order, with document ranges.

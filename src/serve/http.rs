@@ -360,8 +360,24 @@ pub fn start(listener: TcpListener, shared: Arc<Shared>) -> std::io::Result<()> 
                     let shared = shared.clone();
                     tokio::spawn(async move {
                         let service = hyper::service::service_fn(move |req| {
-                            let out = handle(req, &shared);
-                            async move { Ok::<_, Infallible>(out) }
+                            let shared = shared.clone();
+                            async move {
+                                // The search index comes a moment after the
+                                // pages: its files (and the status, which
+                                // counts them) wait for it. An index given
+                                // up for a newer site sends them on to that.
+                                let snap = loop {
+                                    let snap = shared.snapshot();
+                                    if !waits_for_search(req.uri().path()) {
+                                        break snap;
+                                    }
+                                    match &snap.search {
+                                        Some(slot) if !slot.ready().await => continue,
+                                        _ => break snap,
+                                    }
+                                };
+                                Ok::<_, Infallible>(handle(req, &shared, snap))
+                            }
                         });
                         // A malformed request ends its connection, nothing more.
                         let _ = hyper::server::conn::http1::Builder::new()
@@ -379,8 +395,13 @@ pub fn start(listener: TcpListener, shared: Arc<Shared>) -> std::io::Result<()> 
     Ok(())
 }
 
-/// Answers one request.
-pub fn handle(req: Request<Incoming>, shared: &Arc<Shared>) -> Out {
+/// Whether a request (by its raw path) is for the search index or the status.
+fn waits_for_search(raw: &str) -> bool {
+    raw.starts_with("/_search/") || raw.starts_with(&format!("/{STATUS}"))
+}
+
+/// Answers one request from `snap`, the site served when it arrived.
+pub fn handle(req: Request<Incoming>, shared: &Arc<Shared>, snap: Snapshot) -> Out {
     let method = req.method().clone();
     if method != Method::GET && method != Method::HEAD {
         return respond(
@@ -418,12 +439,16 @@ pub fn handle(req: Request<Incoming>, shared: &Arc<Shared>) -> Out {
                 &[],
             ),
             "status" => {
-                let snap = shared.snapshot();
+                let search = snap
+                    .search
+                    .as_ref()
+                    .and_then(|s| s.files())
+                    .map_or(0, <[_]>::len);
                 let body = json!({
                     "generation": snap.generation,
                     "version": shared.version(snap.generation),
                     "builds": shared.builds(),
-                    "files": snap.site.as_ref().map_or(0, |s| s.files.len()),
+                    "files": snap.site.as_ref().map_or(0, |s| s.files.len()) + search,
                     "diagnostics": diagnostics(&snap),
                 });
                 respond(200, "application/json", body.to_string().into_bytes(), &[])
@@ -431,15 +456,14 @@ pub fn handle(req: Request<Incoming>, shared: &Arc<Shared>) -> Out {
             _ => plain(404, "not found"),
         };
     }
-    site_file(&target, shared, &path)
+    site_file(&target, shared, snap, &path)
 }
 
 fn diagnostics(snap: &Snapshot) -> &[DiagView] {
     snap.failure.as_deref().map_or(&[], |v| v.as_slice())
 }
 
-fn site_file(target: &str, shared: &Arc<Shared>, path: &str) -> Out {
-    let snap = shared.snapshot();
+fn site_file(target: &str, shared: &Arc<Shared>, snap: Snapshot, path: &str) -> Out {
     let tag = script_tag(&shared.version(snap.generation));
     let Some(site) = &snap.site else {
         let page = failure_page(diagnostics(&snap), &tag);
@@ -450,7 +474,17 @@ fn site_file(target: &str, shared: &Arc<Shared>, path: &str) -> Out {
     } else {
         path.to_string()
     };
-    if let Some(bytes) = site.get(&file) {
+    let search = snap.search.as_deref();
+    if file.starts_with("_search/") && search.is_some_and(|s| s.files().is_none()) {
+        // Only a path spelt so that it did not wait gets here.
+        return respond(
+            503,
+            "text/plain; charset=utf-8",
+            b"the search index is being built; try again\n".to_vec(),
+            &[("retry-after", "1")],
+        );
+    }
+    if let Some(bytes) = site.get(&file).or_else(|| search?.get(&file)) {
         let ctype = content_type(&file);
         let body = if ctype.starts_with("text/html") {
             inject(bytes, &tag)

@@ -8,6 +8,11 @@
 //! told to reload; a failed build keeps the last good site served and sends
 //! its diagnostics to the browser, which shows them in an overlay.
 //!
+//! The search index is built right after the pages are swapped in, and a
+//! request for one of its files waits until it is there ([`SearchSlot`]):
+//! every response belongs to the new site, and a reload does not wait for
+//! an index the page will only load once the reader types a query.
+//!
 //! - [`http`]: the HTTP side: request checks, routing, the live-reload
 //!   script and its event stream.
 //! - [`watch`]: the watcher, the event filter and the debouncer.
@@ -19,7 +24,7 @@ pub mod watch;
 
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{mpsc, Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
@@ -27,7 +32,7 @@ use clap::Args;
 
 use crate::config::{Config, Edition};
 use crate::diag::{Diagnostic, Failure, Printer, Severity};
-use crate::{BuildCache, Site};
+use crate::{BuildCache, OutputFile, SearchJob, Site};
 
 /// The port tried first when `--port` is not given.
 pub const DEFAULT_PORT: u16 = 3000;
@@ -116,6 +121,132 @@ pub struct Snapshot {
     pub generation: u64,
     /// The diagnostics of the latest build when it failed.
     pub failure: Option<Arc<Vec<DiagView>>>,
+    /// The search index of `site`, filled once built; `None` without search.
+    pub search: Option<Arc<SearchSlot>>,
+}
+
+/// The `_search/` files of one published site, built after its pages.
+#[derive(Default)]
+pub struct SearchSlot {
+    /// Set once: the files (sorted by path), or `None` when a newer site
+    /// was published first and the index was given up.
+    state: std::sync::OnceLock<Option<Vec<OutputFile>>>,
+    settled: tokio::sync::Notify,
+    /// Tells the job building the files to give up.
+    cancel: AtomicBool,
+}
+
+impl SearchSlot {
+    /// Stores the files and wakes every waiting request.
+    pub fn fill(&self, files: Vec<OutputFile>) {
+        let _ = self.state.set(Some(files));
+        self.settled.notify_waiters();
+    }
+
+    /// A newer site is published: stop building this index, and send
+    /// waiting requests on to the newer site.
+    pub fn supersede(&self) {
+        self.cancel.store(true, Ordering::SeqCst);
+        let _ = self.state.set(None);
+        self.settled.notify_waiters();
+    }
+
+    fn cancelled(&self) -> bool {
+        self.cancel.load(Ordering::SeqCst)
+    }
+
+    /// The files, once built.
+    pub fn files(&self) -> Option<&[OutputFile]> {
+        self.state.get()?.as_deref()
+    }
+
+    /// Waits until the files are there (`true`) or given up (`false`).
+    pub async fn ready(&self) -> bool {
+        loop {
+            // Registered before the check: a fill in between still wakes it.
+            let settled = self.settled.notified();
+            if let Some(state) = self.state.get() {
+                return state.is_some();
+            }
+            settled.await;
+        }
+    }
+
+    pub fn get(&self, path: &str) -> Option<&[u8]> {
+        let files = self.files()?;
+        files
+            .binary_search_by(|f| f.path.as_str().cmp(path))
+            .ok()
+            .map(|i| &*files[i].bytes)
+    }
+}
+
+/// Builds search indexes in the background, on threads of their own at the
+/// lowest CPU priority, so that the next rebuild of the pages is never
+/// kept waiting by an index.
+pub struct SearchWorker {
+    pool: Option<rayon::ThreadPool>,
+    /// The slot of the newest published site.
+    current: Mutex<Option<Arc<SearchSlot>>>,
+    timings: bool,
+}
+
+impl SearchWorker {
+    pub fn new(timings: bool) -> SearchWorker {
+        let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .thread_name(|i| format!("serve-search-{i}"))
+            .start_handler(|_| lower_priority())
+            .build()
+            .ok();
+        SearchWorker {
+            pool,
+            current: Mutex::new(None),
+            timings,
+        }
+    }
+
+    /// A site is about to be published with `slot`: the previous site's
+    /// index is no longer wanted.
+    pub fn replace(&self, slot: Option<Arc<SearchSlot>>) {
+        let old = std::mem::replace(
+            &mut *self.current.lock().unwrap_or_else(|e| e.into_inner()),
+            slot,
+        );
+        if let Some(old) = old {
+            old.supersede();
+        }
+    }
+
+    /// Builds `job` into `slot` in the background.
+    pub fn start(&self, job: SearchJob, slot: Arc<SearchSlot>) {
+        let timings = self.timings;
+        let work = move || {
+            let started = Instant::now();
+            // A panic must not leave requests waiting for ever.
+            let files = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                job.run_until(&|| slot.cancelled())
+            }));
+            match files {
+                Ok(Some(files)) => {
+                    slot.fill(files);
+                    if timings {
+                        eprintln!(
+                            "  search index ready {:.1} ms after the pages",
+                            started.elapsed().as_secs_f64() * 1000.0
+                        );
+                    }
+                }
+                Ok(None) => {}
+                Err(_) => slot.fill(Vec::new()),
+            }
+        };
+        match &self.pool {
+            Some(pool) => pool.spawn(work),
+            None => work(),
+        }
+    }
 }
 
 /// State shared by the HTTP threads and the rebuild loop.
@@ -129,10 +260,22 @@ pub struct Shared {
     /// Build attempts so far (good or failed).
     builds: AtomicU64,
     pub access: http::Access,
+    pub search: SearchWorker,
+}
+
+/// Puts the calling thread at the lowest CPU priority (Linux: threads have
+/// their own nice value).
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: plain system calls on the calling thread, no memory involved.
+    unsafe {
+        let tid = libc::syscall(libc::SYS_gettid) as libc::id_t;
+        libc::setpriority(libc::PRIO_PROCESS, tid, 19);
+    }
 }
 
 impl Shared {
-    pub fn new(access: http::Access) -> Shared {
+    pub fn new(access: http::Access, timings: bool) -> Shared {
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_nanos())
@@ -142,11 +285,13 @@ impl Shared {
                 site: None,
                 generation: 0,
                 failure: None,
+                search: None,
             }),
             clients: Mutex::new(Vec::new()),
             instance: format!("{:x}", (nanos as u64) ^ u64::from(std::process::id()) << 32),
             builds: AtomicU64::new(0),
             access,
+            search: SearchWorker::new(timings),
         }
     }
 
@@ -163,15 +308,20 @@ impl Shared {
         format!("{}.{generation}", self.instance)
     }
 
-    /// Swaps in a new site, then tells every client to reload.
-    pub fn publish_site(&self, site: Site) -> u64 {
+    /// Swaps in a new site, then tells every client to reload. `search`
+    /// is its index, filled later (requests for its files wait for it).
+    pub fn publish_site(&self, site: Site, search: Option<Arc<SearchSlot>>) -> u64 {
         let generation = {
             let mut s = self.state.write().unwrap_or_else(|e| e.into_inner());
             s.site = Some(Arc::new(site));
+            s.search = search.clone();
             s.generation += 1;
             s.failure = None;
             s.generation
         };
+        // Only now, with the new site in place, is the old index dropped:
+        // requests waiting for it move on to the new one.
+        self.search.replace(search);
         self.builds.fetch_add(1, Ordering::SeqCst);
         // The new site is in place: only now may pages reload.
         self.broadcast(&http::event_reload(self, generation));
@@ -275,7 +425,7 @@ pub fn run(args: &ServeArgs, quiet: bool) -> Result<(), Failure> {
     let addr = listener
         .local_addr()
         .map_err(|e| Failure::from(Diagnostic::file(Severity::Error, "serve", e.to_string())))?;
-    let shared = Arc::new(Shared::new(http::Access::new(addr)));
+    let shared = Arc::new(Shared::new(http::Access::new(addr), args.timings));
     let cache = BuildCache::new();
 
     // Watch before the first build reads anything, so that no change made
@@ -289,10 +439,12 @@ pub fn run(args: &ServeArgs, quiet: bool) -> Result<(), Failure> {
 
     // The first build: a failure is shown in the browser like any other.
     let started = Instant::now();
-    let outcome = rebuild(&setup, &cache);
+    let (outcome, job) = split(rebuild(&setup, &cache));
+    let slot = job.as_ref().map(|_| Arc::new(SearchSlot::default()));
     report(
         &shared,
         outcome,
+        slot.clone(),
         started,
         &printer,
         quiet,
@@ -330,6 +482,7 @@ pub fn run(args: &ServeArgs, quiet: bool) -> Result<(), Failure> {
     if args.open {
         open_browser(&url);
     }
+    finish_search(&shared, job, slot);
 
     let looping = Looping {
         setup: &setup,
@@ -343,6 +496,15 @@ pub fn run(args: &ServeArgs, quiet: bool) -> Result<(), Failure> {
     looping.run(rx, watcher, layout)
 }
 
+fn split(
+    r: Result<(Site, Option<SearchJob>), Failure>,
+) -> (Result<Site, Failure>, Option<SearchJob>) {
+    match r {
+        Ok((site, job)) => (Ok(site), job),
+        Err(f) => (Err(f), None),
+    }
+}
+
 struct Looping<'a> {
     setup: &'a Setup,
     cache: &'a BuildCache,
@@ -353,15 +515,23 @@ struct Looping<'a> {
     quiet_time: Duration,
 }
 
-fn rebuild(setup: &Setup, cache: &BuildCache) -> Result<Site, Failure> {
+fn rebuild(setup: &Setup, cache: &BuildCache) -> Result<(Site, Option<SearchJob>), Failure> {
     let config = setup.config()?;
-    crate::build_cached(&config, cache)
+    crate::build_pages_first(&config, cache)
+}
+
+/// Starts building a published site's search index.
+fn finish_search(shared: &Shared, job: Option<SearchJob>, slot: Option<Arc<SearchSlot>>) {
+    if let (Some(job), Some(slot)) = (job, slot) {
+        shared.search.start(job, slot);
+    }
 }
 
 /// Publishes a build's outcome and reports it on the terminal.
 fn report(
     shared: &Shared,
     outcome: Result<Site, Failure>,
+    search: Option<Arc<SearchSlot>>,
     started: Instant,
     printer: &Printer,
     quiet: bool,
@@ -385,7 +555,7 @@ fn report(
                     .collect();
                 eprintln!("  stages (ms): {}", stages.join(", "));
             }
-            let generation = shared.publish_site(site);
+            let generation = shared.publish_site(site, search);
             if !quiet {
                 if generation == 1 {
                     eprintln!("built {pages} pages in {ms:.0} ms");
@@ -463,16 +633,19 @@ impl Looping<'_> {
             if let Some(note) = watcher.refresh(&layout, &batch) {
                 eprintln!("{note}");
             }
-            let outcome = rebuild(setup, cache);
+            let (outcome, job) = split(rebuild(setup, cache));
+            let slot = job.as_ref().map(|_| Arc::new(SearchSlot::default()));
             report(
                 shared,
                 outcome,
+                slot.clone(),
                 started,
                 printer,
                 quiet,
                 self.timings,
                 &mut last_warnings,
             );
+            finish_search(shared, job, slot);
         }
     }
 }
@@ -534,5 +707,51 @@ fn open_browser(url: &str) {
         .spawn();
     if let Err(e) = spawned {
         eprintln!("could not open a browser ({program}: {e}); open {url} yourself");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn block_on<F: std::future::Future>(f: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .expect("a runtime")
+            .block_on(f)
+    }
+
+    #[test]
+    fn a_search_slot_wakes_its_waiters_when_filled_or_superseded() {
+        // Filled from another thread while a request waits.
+        let slot = Arc::new(SearchSlot::default());
+        let filler = slot.clone();
+        let t = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(20));
+            filler.fill(vec![OutputFile::new("_search/m.js".into(), b"x".to_vec())]);
+        });
+        assert!(block_on(slot.ready()));
+        t.join().unwrap();
+        assert_eq!(slot.get("_search/m.js"), Some(&b"x"[..]));
+        assert_eq!(slot.get("_search/other.js"), None);
+        // A later supersede changes nothing once filled.
+        slot.supersede();
+        assert!(block_on(slot.ready()));
+
+        // Superseded first: waiters are told to look at the newer site,
+        // and the job is told to stop.
+        let slot = Arc::new(SearchSlot::default());
+        let other = slot.clone();
+        let t = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(20));
+            other.supersede();
+        });
+        assert!(!block_on(slot.ready()));
+        t.join().unwrap();
+        assert!(slot.cancelled());
+        assert!(slot.files().is_none());
+        slot.fill(Vec::new());
+        assert!(slot.files().is_none(), "a superseded slot stays empty");
     }
 }
