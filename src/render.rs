@@ -583,41 +583,50 @@ pub fn render_all(
     type Produced = Result<(OutputFile, Vec<Diagnostic>), Diagnostic>;
     let plain = |r: Result<OutputFile, Diagnostic>| -> Produced { r.map(|f| (f, Vec::new())) };
     let mut produced: Vec<Produced> = pages.into_iter().map(plain).collect();
-    produced.extend(
+    produced.par_extend(
         inp.exercises
             .par_iter()
-            .map(|e| exercise_page(inp, site, e))
-            .collect::<Vec<_>>(),
+            .map(|e| exercise_page(inp, site, e)),
     );
+    // The site-wide pages: few, but some large (the catalogue, the print
+    // pages of big chapters), so they are rendered in parallel too.
+    enum Extra {
+        Catalogue,
+        Workshop(usize),
+        Contents(&'static str),
+        NotFound,
+        Print(usize),
+    }
+    let mut extras = Vec::new();
     if !inp.exercises.is_empty() {
-        produced.push(plain(catalogue(inp, site)));
+        extras.push(Extra::Catalogue);
     }
-    produced.extend(inp.workshops.iter().map(|w| workshop_page(inp, site, w)));
-    produced.push(plain(contents_page(
-        inp,
-        site,
-        "contents.html",
-        "contents.html",
-    )));
-    produced.push(plain(contents_page(
-        inp,
-        site,
-        "search.html",
-        "search.html",
-    )));
-    produced.push(plain(
-        render_template(inp.theme, "404.html", site, "404.html", ())
-            .map(|h| OutputFile::new("404.html".into(), h.into_bytes())),
-    ));
-    for s in 0..book.sections.len() {
-        if book.sections[s]
-            .children
-            .iter()
-            .any(|n| matches!(n, Node::Page(_)))
-        {
-            produced.push(plain(print_page(inp, site, s)));
+    extras.extend((0..inp.workshops.len()).map(Extra::Workshop));
+    extras.push(Extra::Contents("contents.html"));
+    extras.push(Extra::Contents("search.html"));
+    extras.push(Extra::NotFound);
+    extras.extend(
+        (0..book.sections.len())
+            .filter(|&s| {
+                book.sections[s]
+                    .children
+                    .iter()
+                    .any(|n| matches!(n, Node::Page(_)))
+            })
+            .map(Extra::Print),
+    );
+    produced.par_extend(extras.into_par_iter().map(|x| {
+        match x {
+            Extra::Catalogue => plain(catalogue(inp, site)),
+            Extra::Workshop(w) => workshop_page(inp, site, &inp.workshops[w]),
+            Extra::Contents(name) => plain(contents_page(inp, site, name, name)),
+            Extra::NotFound => plain(
+                render_template(inp.theme, "404.html", site, "404.html", ())
+                    .map(|h| OutputFile::new("404.html".into(), h.into_bytes())),
+            ),
+            Extra::Print(s) => plain(print_page(inp, site, s)),
         }
-    }
+    }));
     let mut files = Vec::with_capacity(produced.len());
     let mut diags = Vec::new();
     for r in produced {
