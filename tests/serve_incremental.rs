@@ -227,9 +227,30 @@ fn a_running_server_serves_exactly_a_clean_build_after_edits() {
     };
     step("a body edit", &|| {
         edit(&ch2.join("03-levels-of-mission.md"), |t| {
-            t + "\nAn added paragraph.\n"
+            t + "\nAn added paragraph about zyxquorbles.\n"
         })
     });
+    // The index is built after the pages, but a request made at once, right
+    // after the reload, gets the new one: it waits until the index is there.
+    {
+        let config = handbook::serve::serve_config(root, Edition::Participant, true).unwrap();
+        let clean = handbook::build(&config).unwrap();
+        let shard = clean
+            .files
+            .iter()
+            .find(|f| {
+                f.path.starts_with("_search/t/") && f.bytes.windows(10).any(|w| w == b"zyxquorble")
+            })
+            .expect("a clean build indexes the new word");
+        for path in ["_search/manifest.js", shard.path.as_str()] {
+            let r = s.get(&format!("/{path}"));
+            assert_eq!(r.status, 200, "{path}");
+            assert!(
+                r.body == *clean.get(path).unwrap(),
+                "{path} is not the new index's"
+            );
+        }
+    }
     step("a title edit", &|| {
         edit(&ch2.join("03-levels-of-mission.md"), |t| {
             t.replacen("title: \"", "title: \"Renamed ", 1)
