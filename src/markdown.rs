@@ -123,10 +123,12 @@ const FACILITATOR_MARK: &str = "[!FACILITATOR]";
 /// Renders Markdown with the handbook's rules.
 pub fn render(input: &Input<'_>, settings: &Settings<'_>) -> Rendered {
     let text = input.text;
-    let events: Vec<(Event<'_>, Range<usize>)> = pulldown_cmark::utils::TextMergeWithOffset::new(
+    // Sized for typical prose (an event per dozen bytes or so): growing it
+    // by doubling cost more than the parse on a big book.
+    let mut events: Vec<(Event<'_>, Range<usize>)> = Vec::with_capacity(text.len() / 12 + 16);
+    events.extend(pulldown_cmark::utils::TextMergeWithOffset::new(
         Parser::new_ext(text, parser_options(settings.options)).into_offset_iter(),
-    )
-    .collect();
+    ));
 
     let mut r = Rendered::default();
     let mut out: Vec<Event<'_>> = Vec::with_capacity(events.len() + 16);

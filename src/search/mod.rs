@@ -614,8 +614,14 @@ fn analyse_chunk(docs: &[&DocText<'_>], first_doc: u32, an: &Analyzer, limits: &
     let mut slot: Vec<u32> = Vec::new();
     let mut stamp: Vec<u32> = Vec::new();
     let mut occ: Vec<(u32, [u16; 3], u8, [u32; MAX_POSITIONS])> = Vec::new();
-    let mut recs: Vec<Rec> = Vec::new();
-    let mut pos_out: Vec<u32> = Vec::new();
+    // Sized from the text (about a record per ten bytes, a position per
+    // seven): growing these by doubling was a visible part of the build.
+    let bytes: usize = docs
+        .iter()
+        .map(|d| d.title.len() + d.head.len() + d.body.len())
+        .sum();
+    let mut recs: Vec<Rec> = Vec::with_capacity(bytes / 10 + 16);
+    let mut pos_out: Vec<u32> = Vec::with_capacity(bytes / 7 + 16);
     let mut lens = Vec::with_capacity(docs.len());
     let mut buf = String::new();
     for (i, d) in docs.iter().enumerate() {
