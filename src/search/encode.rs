@@ -13,7 +13,12 @@ pub const ALPHABET: &[u8; 64] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVabcdefghijklmn
 /// Emits `v` as a variable-length number, one alphabet byte at a time:
 /// 5 bits per character, most significant group first; every character
 /// but the last comes from the alphabet's upper half.
+#[inline]
 fn varint_with(v: u64, mut push: impl FnMut(u8)) {
+    if v < 32 {
+        push(ALPHABET[v as usize]);
+        return;
+    }
     let mut groups = [0u8; 13];
     let mut n = 0;
     let mut x = v;
@@ -37,6 +42,7 @@ pub fn varint(out: &mut String, v: u64) {
 }
 
 /// [`varint`] into bytes.
+#[inline]
 pub fn varint_bytes(out: &mut Vec<u8>, v: u64) {
     varint_with(v, |b| out.push(b));
 }
@@ -109,6 +115,76 @@ pub fn shard<T: Serialize + ?Sized>(key: &str, data: &T) -> Vec<u8> {
     s.into_bytes()
 }
 
+/// Bytes [`push_js_str`] must look at: `"`, `\\`, control characters, `/`
+/// (after `<`) and the first byte of U+2028 and U+2029.
+static SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = true;
+        b += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t[b'/' as usize] = true;
+    t[0xE2] = true;
+    t
+};
+
+/// Appends `s` as [`js_json`] writes a string: JSON's escapes (short ones
+/// where JSON has them, `\u00XX` for other control characters), then
+/// U+2028, U+2029 and the `/` of `</` escaped.
+pub fn push_js_str(out: &mut Vec<u8>, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let b = s.as_bytes();
+    out.reserve(b.len() + 2);
+    out.push(b'"');
+    let mut done = 0;
+    let mut u = *b"\\u0000";
+    for (i, &c) in b.iter().enumerate() {
+        if !SPECIAL[c as usize] {
+            continue;
+        }
+        let esc: &[u8] = match c {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'/' if i > 0 && b[i - 1] == b'<' => b"\\/",
+            0xE2 if b[i + 1] == 0x80 && b[i + 2] == 0xA8 => b"\\u2028",
+            0xE2 if b[i + 1] == 0x80 && b[i + 2] == 0xA9 => b"\\u2029",
+            0x08 => b"\\b",
+            0x09 => b"\\t",
+            0x0A => b"\\n",
+            0x0C => b"\\f",
+            0x0D => b"\\r",
+            0x00..=0x1F => {
+                u[4] = HEX[(c >> 4) as usize];
+                u[5] = HEX[(c & 15) as usize];
+                &u
+            }
+            _ => continue,
+        };
+        out.extend_from_slice(&b[done..i]);
+        out.extend_from_slice(esc);
+        // U+2028 and U+2029 take three bytes.
+        done = if c == 0xE2 { i + 3 } else { i + 1 };
+    }
+    out.extend_from_slice(&b[done.min(b.len())..]);
+    out.push(b'"');
+}
+
+/// A shard whose data `write` appends as JSON (see [`shard`]); `size` is
+/// a guess of its length.
+pub fn shard_with(key: &str, size: usize, write: impl FnOnce(&mut Vec<u8>)) -> Vec<u8> {
+    const OPEN: &[u8] = b"(window.__hbSearch=window.__hbSearch||[]).push([";
+    let mut out = Vec::with_capacity(OPEN.len() + key.len() + size + 16);
+    out.extend_from_slice(OPEN);
+    push_js_str(&mut out, key);
+    out.push(b',');
+    write(&mut out);
+    out.extend_from_slice(b"]);\n");
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -162,7 +238,28 @@ mod tests {
         assert!(!s.contains('\u{2028}') && !s.contains('\u{2029}'));
         let back: String = serde_json::from_str(&s).unwrap();
         assert_eq!(back, "a</script><!-- \u{2028}\u{2029} \"q\" \\");
+        let tricky = [
+            "",
+            "plain",
+            "a</b </ <</ / < <\"/",
+            "\u{2028}\u{2029}\u{2027}\u{202A}\u{2028}x\u{2029}",
+            "\u{0}\u{1}\u{8}\t\n\u{b}\u{c}\r\u{1f}\u{7f} é ∑ 𝄞",
+            "\\\"\\",
+            "ends with <",
+            "\u{2028}",
+        ];
+        for t in tricky {
+            let mut mine = Vec::new();
+            push_js_str(&mut mine, t);
+            assert_eq!(String::from_utf8(mine).unwrap(), js_json(t), "{t:?}");
+        }
         let sh = String::from_utf8(shard("m", &vec!["x"])).unwrap();
+        let by_hand = shard_with("m", 0, |o| {
+            o.push(b'[');
+            push_js_str(o, "x");
+            o.push(b']');
+        });
+        assert_eq!(String::from_utf8(by_hand).unwrap(), sh);
         assert_eq!(
             sh,
             "(window.__hbSearch=window.__hbSearch||[]).push([\"m\",[\"x\"]]);\n"

@@ -40,7 +40,7 @@ use crate::markdown::Rendered;
 use crate::model::{Book, PageKind};
 use crate::OutputFile;
 
-use encode::{fixed, shard, varint};
+use encode::{fixed, push_js_str, shard, shard_with, varint};
 use text::Analyzer;
 
 pub struct Inputs<'a> {
@@ -190,6 +190,38 @@ fn squash(s: &str) -> String {
     out
 }
 
+/// Whether [`squash`] would leave `s` as it is: no ASCII white space but
+/// single spaces between other characters.
+fn is_squashed(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.first() == Some(&b' ') || b.last() == Some(&b' ') {
+        return false;
+    }
+    let mut space = false;
+    for &c in b {
+        if c == b' ' {
+            if space {
+                return false;
+            }
+            space = true;
+        } else if c.is_ascii_whitespace() {
+            return false;
+        } else {
+            space = false;
+        }
+    }
+    true
+}
+
+/// [`squash`] of a string that can be handed back when nothing changes.
+fn squash_owned(s: String) -> String {
+    if is_squashed(&s) {
+        s
+    } else {
+        squash(&s)
+    }
+}
+
 fn join<'a>(parts: impl IntoIterator<Item = &'a str>) -> String {
     let mut out = String::new();
     for p in parts {
@@ -206,7 +238,7 @@ fn join<'a>(parts: impl IntoIterator<Item = &'a str>) -> String {
         }
         out.push_str(p);
     }
-    squash(&out)
+    squash_owned(out)
 }
 
 /// Chapters (book sections, not the root) containing a page.
@@ -323,16 +355,41 @@ fn page_entry<'a>(inputs: &Inputs<'a>, i: usize) -> Entry<'a> {
 
 const FACILITATOR_MARK: &str = "[!FACILITATOR]";
 
+/// Whether `md` holds `<`, `&`, `[!`, `]:`, a code fence or a tilde fence.
+fn needs_parser(md: &str) -> bool {
+    static FIRST: [bool; 256] = {
+        let mut t = [false; 256];
+        t[b'<' as usize] = true;
+        t[b'&' as usize] = true;
+        t[b'[' as usize] = true;
+        t[b']' as usize] = true;
+        t[b'`' as usize] = true;
+        t[b'~' as usize] = true;
+        t
+    };
+    let b = md.as_bytes();
+    for (i, &c) in b.iter().enumerate() {
+        if !FIRST[c as usize] {
+            continue;
+        }
+        let hit = match c {
+            b'[' => b.get(i + 1) == Some(&b'!'),
+            b']' => b.get(i + 1) == Some(&b':'),
+            b'`' | b'~' => b.get(i + 1) == Some(&c) && b.get(i + 2) == Some(&c),
+            _ => true,
+        };
+        if hit {
+            return true;
+        }
+    }
+    false
+}
+
 /// Plain text of simple Markdown without a parser: block markers, emphasis,
 /// code ticks, table pipes and link targets removed. `None` for anything a
 /// parser must see: HTML, callouts (`[!...]`), reference links, fences.
 fn quick_text(md: &str) -> Option<String> {
-    if md.contains(['<', '&'])
-        || md.contains("[!")
-        || md.contains("]:")
-        || md.contains("```")
-        || md.contains("~~~")
-    {
+    if needs_parser(md) {
         return None;
     }
     let mut out = String::with_capacity(md.len());
@@ -409,7 +466,7 @@ fn quick_text(md: &str) -> Option<String> {
             }
         }
     }
-    Some(squash(&out))
+    Some(squash_owned(out))
 }
 
 /// Plain text of Markdown held in an exercise field. A light pass over the
@@ -476,7 +533,7 @@ fn md_text(inputs: &Inputs<'_>, text: &str) -> String {
         }
         i += 1;
     }
-    squash(&out)
+    squash_owned(out)
 }
 
 fn exercise_entry<'a>(inputs: &Inputs<'a>, e: &Exercise) -> Entry<'a> {
@@ -578,50 +635,148 @@ impl Hasher for Fx {
 
 type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
 
+/// Short words (see [`text::Scanned::Short`]) → local numbers. Nearly
+/// every word read is looked up here, so it is a plain table: open
+/// addressing, at most half full, the key's well mixed high bits picking
+/// the first slot. No word has the key 0, which marks an empty slot.
+struct ShortWords {
+    slots: Vec<(u64, u64, u32)>,
+    len: usize,
+}
+
+impl Default for ShortWords {
+    fn default() -> Self {
+        ShortWords {
+            slots: vec![(0, 0, 0); 1024],
+            len: 0,
+        }
+    }
+}
+
+impl ShortWords {
+    fn first(key: u128, n: usize) -> usize {
+        let x = (key as u64) ^ ((key >> 64) as u64).rotate_left(29);
+        let h = x.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        (h >> (64 - n.trailing_zeros())) as usize
+    }
+
+    #[inline]
+    fn get_or_insert(&mut self, key: u128, new: impl FnOnce() -> u32) -> u32 {
+        let (lo, hi) = (key as u64, (key >> 64) as u64);
+        let mask = self.slots.len() - 1;
+        let mut i = Self::first(key, self.slots.len());
+        loop {
+            let s = self.slots[i];
+            if s.0 == lo && s.1 == hi {
+                return s.2;
+            }
+            if s.0 == 0 && s.1 == 0 {
+                let id = new();
+                self.slots[i] = (lo, hi, id);
+                self.len += 1;
+                if self.len * 2 > self.slots.len() {
+                    self.grow();
+                }
+                return id;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    fn grow(&mut self) {
+        let n = self.slots.len() * 2;
+        let old = std::mem::replace(&mut self.slots, vec![(0, 0, 0); n]);
+        let mask = self.slots.len() - 1;
+        for s in old.into_iter().filter(|s| s.0 != 0 || s.1 != 0) {
+            let key = u128::from(s.0) | (u128::from(s.1) << 64);
+            let mut i = Self::first(key, self.slots.len());
+            while self.slots[i].0 != 0 || self.slots[i].1 != 0 {
+                i = (i + 1) & mask;
+            }
+            self.slots[i] = s;
+        }
+    }
+}
+
 /// Documents analysed by one task: words get numbers local to the chunk,
-/// and each document's words are counted as they are read.
+/// and each word's postings are kept together, in document order.
 struct Chunk {
     /// Folded words, by local number.
     words: Vec<Box<str>>,
-    /// One per document and word, in document order.
-    recs: Vec<Rec>,
-    /// Positions of the records (see [`Rec::pos`]).
+    /// Postings of word `w`: `posts[start[w]..start[w + 1]]`.
+    start: Vec<u32>,
+    posts: Vec<Post>,
+    /// Positions of word `w`'s postings, in order, from `pos[pos_start[w]]`.
+    pos_start: Vec<u32>,
     pos: Vec<u32>,
     lens: Vec<[u32; 3]>,
 }
 
-/// One document's use of one word (later: of one term).
-#[derive(Clone, Copy)]
-struct Rec {
-    /// Local word number (after inversion: unused).
-    word: u32,
+impl Chunk {
+    /// The postings of local word `w` and the positions they start at.
+    fn word(&self, w: u32) -> (&[Post], &[u32]) {
+        let w = w as usize;
+        (
+            &self.posts[self.start[w] as usize..self.start[w + 1] as usize],
+            &self.pos[self.pos_start[w] as usize..self.pos_start[w + 1] as usize],
+        )
+    }
+}
+
+/// One document's use of one word (or of one term): its number, counts per
+/// field, and how many positions it keeps (they follow in a separate list).
+#[derive(Clone, Copy, Default)]
+struct Post {
     doc: u32,
     tf: [u16; 3],
     npos: u16,
-    /// Offset of the positions in the owner's position list.
-    pos: u32,
+}
+
+/// What one document's words leave behind, in the order they were read:
+/// a record per word, its positions, and how many there are per word.
+#[derive(Default)]
+struct DocOrder {
+    /// (local word, counts per field, number of positions), per document.
+    recs: Vec<(u32, [u16; 3], u16)>,
+    /// Where each document's records end.
+    ends: Vec<u32>,
+    pos: Vec<u32>,
+}
+
+/// One word's use so far in the document being read.
+#[derive(Clone, Copy)]
+struct Occ {
+    word: u32,
+    npos: u32,
+    /// Per field (the fourth is unused: it keeps the record aligned).
+    tf: [u16; 4],
+    pos: [u32; MAX_POSITIONS],
 }
 
 // `pos` runs on across fields and words (with gaps), not once per field.
 #[allow(clippy::explicit_counter_loop)]
-fn analyse_chunk(docs: &[&DocText<'_>], first_doc: u32, an: &Analyzer, limits: &Limits) -> Chunk {
+fn analyse_chunk(
+    docs: &[&DocText<'_>],
+    first_doc: u32,
+    an: &Analyzer,
+    limits: &Limits,
+    scratch: &mut DocOrder,
+) -> Chunk {
     let cap = limits.positions.min(MAX_POSITIONS);
     let mut dict: FxMap<Box<str>, u32> = FxMap::default();
-    let mut short: FxMap<u128, u32> = FxMap::default();
+    let mut short = ShortWords::default();
     let mut words: Vec<Box<str>> = Vec::new();
     // Per word: stop word?, and its slot in the current document.
     let mut stop: Vec<bool> = Vec::new();
     let mut slot: Vec<u32> = Vec::new();
     let mut stamp: Vec<u32> = Vec::new();
-    let mut occ: Vec<(u32, [u16; 3], u8, [u32; MAX_POSITIONS])> = Vec::new();
-    // Sized from the text (about a record per ten bytes, a position per
-    // seven): growing these by doubling was a visible part of the build.
-    let bytes: usize = docs
-        .iter()
-        .map(|d| d.title.len() + d.head.len() + d.body.len())
-        .sum();
-    let mut recs: Vec<Rec> = Vec::with_capacity(bytes / 10 + 16);
-    let mut pos_out: Vec<u32> = Vec::with_capacity(bytes / 7 + 16);
+    // Per word: postings and positions in the chunk.
+    let mut count: Vec<u32> = Vec::new();
+    let mut pcount: Vec<u32> = Vec::new();
+    let mut occ: Vec<Occ> = Vec::new();
+    scratch.recs.clear();
+    scratch.ends.clear();
+    scratch.pos.clear();
     let mut lens = Vec::with_capacity(docs.len());
     let mut buf = String::new();
     for (i, d) in docs.iter().enumerate() {
@@ -637,11 +792,13 @@ fn analyse_chunk(docs: &[&DocText<'_>], first_doc: u32, an: &Analyzer, limits: &
                     stop.push(an.is_stop(w));
                     slot.push(0);
                     stamp.push(u32::MAX);
+                    count.push(0);
+                    pcount.push(0);
                     words.len() as u32 - 1
                 };
                 let w = match t {
                     text::Scanned::Dropped => return,
-                    text::Scanned::Short(key, raw) => *short.entry(key).or_insert_with(|| {
+                    text::Scanned::Short(key, raw) => short.get_or_insert(key, || {
                         new_word(&String::from_utf8_lossy(raw).to_ascii_lowercase())
                     }),
                     text::Scanned::Folded(w) => match dict.get(w) {
@@ -664,106 +821,359 @@ fn analyse_chunk(docs: &[&DocText<'_>], first_doc: u32, an: &Analyzer, limits: &
                 } else {
                     stamp[w] = i as u32;
                     slot[w] = occ.len() as u32;
-                    occ.push((w as u32, [0; 3], 0, [0; MAX_POSITIONS]));
+                    occ.push(Occ {
+                        word: w as u32,
+                        npos: 0,
+                        tf: [0; 4],
+                        pos: [0; MAX_POSITIONS],
+                    });
                     occ.len() - 1
                 };
                 let o = &mut occ[k];
-                o.1[f] = o.1[f].saturating_add(1);
-                if (o.2 as usize) < cap {
-                    o.3[o.2 as usize] = p;
-                    o.2 += 1;
+                o.tf[f] = o.tf[f].saturating_add(1);
+                if (o.npos as usize) < cap {
+                    o.pos[o.npos as usize] = p;
+                    o.npos += 1;
                 }
             });
             // A gap between fields: phrases do not run across them.
             pos += 1;
         }
         lens.push(len);
-        for (w, tf, np, ps) in &occ {
-            recs.push(Rec {
-                word: *w,
-                doc: first_doc + i as u32,
-                tf: *tf,
-                npos: u16::from(*np),
-                pos: pos_out.len() as u32,
-            });
-            pos_out.extend_from_slice(&ps[..*np as usize]);
+        for o in &occ {
+            count[o.word as usize] += 1;
+            pcount[o.word as usize] += o.npos;
+            let tf = [o.tf[0], o.tf[1], o.tf[2]];
+            scratch.recs.push((o.word, tf, o.npos as u16));
+            scratch.pos.extend_from_slice(&o.pos[..o.npos as usize]);
         }
+        scratch.ends.push(scratch.recs.len() as u32);
     }
+    let (start, pos_start) = (prefix_sums(&count), prefix_sums(&pcount));
+    let (posts, pos) = group_by_word(scratch, first_doc, &start, &pos_start);
     Chunk {
         words,
-        recs,
-        pos: pos_out,
+        start,
+        posts,
+        pos_start,
+        pos,
         lens,
     }
 }
 
-/// A chunk's postings, grouped by term.
-struct Inverted {
-    /// Postings of term `t`: `recs[start[t]..start[t + 1]]`, in document order.
-    start: Vec<u32>,
-    recs: Vec<Rec>,
-    pos: Vec<u32>,
+/// `0, a, a + b, …`: where each run starts, and the total at the end.
+fn prefix_sums(counts: &[u32]) -> Vec<u32> {
+    let mut out = Vec::with_capacity(counts.len() + 1);
+    let mut acc = 0u32;
+    out.push(0);
+    for &c in counts {
+        acc += c;
+        out.push(acc);
+    }
+    out
 }
 
-/// Groups a chunk's records by term. Two words of one term in one document
-/// (`manager`, `managers`) become one record.
-fn invert_chunk(chunk: &Chunk, term_of: &[u32], n_terms: usize, limits: &Limits) -> Inverted {
-    let cap = limits.positions.min(MAX_POSITIONS);
-    // Counting sort by term; documents stay in order within a term.
+/// Reorders a chunk's records from document order to word order (a
+/// counting sort: each word's postings stay in document order).
+fn group_by_word(
+    d: &DocOrder,
+    first_doc: u32,
+    start: &[u32],
+    pos_start: &[u32],
+) -> (Vec<Post>, Vec<u32>) {
+    let mut posts = vec![Post::default(); d.recs.len()];
+    let mut pos = vec![0u32; d.pos.len()];
+    let mut fill = start.to_vec();
+    let mut pfill = pos_start.to_vec();
+    let (mut r, mut p) = (0usize, 0usize);
+    for (i, &end) in d.ends.iter().enumerate() {
+        for &(w, tf, npos) in &d.recs[r..end as usize] {
+            let w = w as usize;
+            posts[fill[w] as usize] = Post {
+                doc: first_doc + i as u32,
+                tf,
+                npos,
+            };
+            fill[w] += 1;
+            let n = npos as usize;
+            let at = pfill[w] as usize;
+            pos[at..at + n].copy_from_slice(&d.pos[p..p + n]);
+            pfill[w] += npos as u32;
+            p += n;
+        }
+        r = end as usize;
+    }
+    (posts, pos)
+}
+
+/// Postings of one term drawn from several words of a chunk (`manager`,
+/// `managers`), merged by document: counts add up, positions are pooled
+/// and the first `cap` kept.
+fn merge_words(
+    lists: &[(&[Post], &[u32])],
+    cap: usize,
+    out: &mut Vec<Post>,
+    out_pos: &mut Vec<u32>,
+) {
+    if let [a, b] = lists {
+        merge_two(*a, *b, cap, out, out_pos);
+        return;
+    }
+    let mut a: (Vec<Post>, Vec<u32>) = (lists[0].0.to_vec(), lists[0].1.to_vec());
+    let mut b: (Vec<Post>, Vec<u32>) = (Vec::new(), Vec::new());
+    for &(posts, pos) in &lists[1..] {
+        b.0.clear();
+        b.1.clear();
+        merge_two((&a.0, &a.1), (posts, pos), cap, &mut b.0, &mut b.1);
+        std::mem::swap(&mut a, &mut b);
+    }
+    out.extend_from_slice(&a.0);
+    out_pos.extend_from_slice(&a.1);
+}
+
+/// Merges two lists of postings in document order (see [`merge_words`]).
+fn merge_two(
+    a: (&[Post], &[u32]),
+    b: (&[Post], &[u32]),
+    cap: usize,
+    out: &mut Vec<Post>,
+    out_pos: &mut Vec<u32>,
+) {
+    let (mut i, mut j, mut pi, mut pj) = (0, 0, 0, 0);
+    while i < a.0.len() || j < b.0.len() {
+        let take_a = j == b.0.len() || (i < a.0.len() && a.0[i].doc <= b.0[j].doc);
+        let take_b = i == a.0.len() || (j < b.0.len() && b.0[j].doc <= a.0[i].doc);
+        if take_a && take_b {
+            let (x, y) = (a.0[i], b.0[j]);
+            let (nx, ny) = (x.npos as usize, y.npos as usize);
+            let mut both = [0u32; 2 * MAX_POSITIONS];
+            both[..nx].copy_from_slice(&a.1[pi..pi + nx]);
+            both[nx..nx + ny].copy_from_slice(&b.1[pj..pj + ny]);
+            let both = &mut both[..nx + ny];
+            both.sort_unstable();
+            let n = both.len().min(cap);
+            out_pos.extend_from_slice(&both[..n]);
+            let mut tf = x.tf;
+            for (t, more) in tf.iter_mut().zip(y.tf) {
+                *t = t.saturating_add(more);
+            }
+            out.push(Post {
+                doc: x.doc,
+                tf,
+                npos: n as u16,
+            });
+            (i, j, pi, pj) = (i + 1, j + 1, pi + nx, pj + ny);
+        } else if take_a {
+            let n = a.0[i].npos as usize;
+            out.push(a.0[i]);
+            out_pos.extend_from_slice(&a.1[pi..pi + n]);
+            (i, pi) = (i + 1, pi + n);
+        } else {
+            let n = b.0[j].npos as usize;
+            out.push(b.0[j]);
+            out_pos.extend_from_slice(&b.1[pj..pj + n]);
+            (j, pj) = (j + 1, pj + n);
+        }
+    }
+}
+
+/// For each term, the chunks and local words holding its postings:
+/// `segs[start[t]..start[t + 1]]`, in chunk order.
+struct Segments {
+    start: Vec<u32>,
+    /// (chunk, local word)
+    segs: Vec<(u32, u32)>,
+}
+
+fn term_segments(
+    chunks: &[Chunk],
+    remap: &[Vec<u32>],
+    term_of_surface: &[u32],
+    n_terms: usize,
+) -> Segments {
+    let used = |c: &Chunk, w: usize| c.start[w + 1] > c.start[w];
     let mut start = vec![0u32; n_terms + 1];
-    for r in &chunk.recs {
-        start[term_of[r.word as usize] as usize + 1] += 1;
+    for (c, m) in chunks.iter().zip(remap) {
+        for (w, &s) in m.iter().enumerate() {
+            if used(c, w) {
+                start[term_of_surface[s as usize] as usize + 1] += 1;
+            }
+        }
     }
     for t in 0..n_terms {
         start[t + 1] += start[t];
     }
     let mut fill = start.clone();
-    let mut order = vec![0u32; chunk.recs.len()];
-    for (i, r) in chunk.recs.iter().enumerate() {
-        let t = term_of[r.word as usize] as usize;
-        order[fill[t] as usize] = i as u32;
-        fill[t] += 1;
-    }
-    // Records and positions in term order (the chunk is small enough to
-    // reorder in cache), merging records of the same document and term.
-    let mut recs: Vec<Rec> = Vec::with_capacity(order.len());
-    let mut pos: Vec<u32> = Vec::with_capacity(chunk.pos.len());
-    let mut new_start = vec![0u32; n_terms + 1];
-    for t in 0..n_terms {
-        new_start[t] = recs.len() as u32;
-        for &i in &order[start[t] as usize..start[t + 1] as usize] {
-            let r = chunk.recs[i as usize];
-            let ps = &chunk.pos[r.pos as usize..r.pos as usize + r.npos as usize];
-            let same_term = recs.len() as u32 > new_start[t];
-            match recs.last_mut() {
-                Some(last) if same_term && last.doc == r.doc => {
-                    for f in 0..3 {
-                        last.tf[f] = last.tf[f].saturating_add(r.tf[f]);
-                    }
-                    let a = last.pos as usize;
-                    pos.extend_from_slice(ps);
-                    let merged = &mut pos[a..];
-                    merged.sort_unstable();
-                    let n = merged.len().min(cap);
-                    pos.truncate(a + n);
-                    last.npos = n as u16;
-                }
-                _ => {
-                    recs.push(Rec {
-                        pos: pos.len() as u32,
-                        ..r
-                    });
-                    pos.extend_from_slice(ps);
-                }
+    let mut segs = vec![(0u32, 0u32); start[n_terms] as usize];
+    for (k, (c, m)) in chunks.iter().zip(remap).enumerate() {
+        for (w, &s) in m.iter().enumerate() {
+            if used(c, w) {
+                let t = term_of_surface[s as usize] as usize;
+                segs[fill[t] as usize] = (k as u32, w as u32);
+                fill[t] += 1;
             }
         }
     }
-    new_start[n_terms] = recs.len() as u32;
-    Inverted {
-        start: new_start,
-        recs,
-        pos,
+    Segments { start, segs }
+}
+
+/// One term's encoded postings.
+struct TermOut {
+    df: usize,
+    head: String,
+    tail: Option<String>,
+}
+
+/// A run of one term's postings: one word's in a chunk, or several words'
+/// merged (`start..end` of the merged postings, then of their positions).
+#[derive(Clone, Copy)]
+enum Part {
+    Word(u32, u32),
+    Merged(usize, usize, usize, usize),
+}
+
+/// Space one task reuses from term to term.
+#[derive(Default)]
+struct TermScratch {
+    parts: Vec<Part>,
+    merged: Vec<Post>,
+    merged_pos: Vec<u32>,
+    merged_tfw: Vec<f32>,
+    impact: Vec<f32>,
+    sorted: Vec<f32>,
+}
+
+/// What scoring and encoding a term needs.
+struct Scorer<'a> {
+    chunks: &'a [Chunk],
+    /// [`tf_weight`] of each chunk's postings, in the same order.
+    tfw: &'a [Vec<f32>],
+    segments: &'a Segments,
+    /// Field weight over length normalisation, per document and field.
+    weight: &'a [[f32; 3]],
+    quant: &'a Quantizer,
+    limits: &'a Limits,
+}
+
+impl Scorer<'_> {
+    /// Lists the runs of term `t`'s postings, merging its words where a
+    /// chunk has several of them.
+    fn gather(&self, t: usize, s: &mut TermScratch) {
+        let segs = &self.segments.segs
+            [self.segments.start[t] as usize..self.segments.start[t + 1] as usize];
+        let cap = self.limits.positions.min(MAX_POSITIONS);
+        s.parts.clear();
+        s.merged.clear();
+        s.merged_pos.clear();
+        s.merged_tfw.clear();
+        let mut i = 0;
+        while i < segs.len() {
+            let k = segs[i].0;
+            let j = i + segs[i..].iter().take_while(|x| x.0 == k).count();
+            if j == i + 1 {
+                s.parts.push(Part::Word(k, segs[i].1));
+            } else {
+                let chunk = &self.chunks[k as usize];
+                let lists: Vec<(&[Post], &[u32])> =
+                    segs[i..j].iter().map(|&(_, w)| chunk.word(w)).collect();
+                let (a, pa) = (s.merged.len(), s.merged_pos.len());
+                merge_words(&lists, cap, &mut s.merged, &mut s.merged_pos);
+                s.parts
+                    .push(Part::Merged(a, s.merged.len(), pa, s.merged_pos.len()));
+            }
+            i = j;
+        }
+        let weight = self.weight;
+        s.merged_tfw.extend(
+            s.merged
+                .iter()
+                .map(|r| tf_weight(&weight[r.doc as usize], r.tf)),
+        );
     }
+
+    /// Scores (BM25F) and encodes term `t`'s postings: the best
+    /// `limits.head` in the head (ties go to earlier documents), the rest
+    /// in the tail.
+    fn term(&self, t: usize, idf_of: &impl Fn(f32) -> f32, s: &mut TermScratch) -> TermOut {
+        self.gather(t, s);
+        let TermScratch {
+            parts,
+            merged,
+            merged_pos,
+            merged_tfw,
+            impact,
+            sorted,
+        } = s;
+        let run = |p: &Part| -> (&[Post], &[u32]) {
+            match *p {
+                Part::Word(k, w) => self.chunks[k as usize].word(w),
+                Part::Merged(a, b, pa, pb) => (&merged[a..b], &merged_pos[pa..pb]),
+            }
+        };
+        let df: usize = parts.iter().map(|p| run(p).0.len()).sum();
+        let idf = idf_of(df as f32);
+        impact.clear();
+        for p in parts.iter() {
+            let tfw = match *p {
+                Part::Word(k, w) => {
+                    let c = &self.chunks[k as usize];
+                    &self.tfw[k as usize]
+                        [c.start[w as usize] as usize..c.start[w as usize + 1] as usize]
+                }
+                Part::Merged(a, b, ..) => &merged_tfw[a..b],
+            };
+            impact.extend(tfw.iter().map(|&x| idf * x * (K1 + 1.0) / (K1 + x)));
+        }
+        let head_max = self.limits.head;
+        let (threshold, mut ties) = if df > head_max {
+            sorted.clear();
+            sorted.extend_from_slice(impact);
+            let (_, &mut th, _) =
+                sorted.select_nth_unstable_by(head_max - 1, |a, b| b.total_cmp(a));
+            let above = impact.iter().filter(|&&x| x > th).count();
+            (th, head_max - above)
+        } else {
+            (f32::NEG_INFINITY, usize::MAX)
+        };
+        let n_head = df.min(head_max);
+        let mut head = Vec::with_capacity(n_head * 8 + 8);
+        encode::varint_bytes(&mut head, df as u64);
+        encode::varint_bytes(&mut head, n_head as u64);
+        let mut tail = (df > head_max).then(|| Vec::with_capacity((df - n_head) * 6));
+        let (mut prev_head, mut prev_tail) = (0u32, 0u32);
+        let mut k = 0;
+        for p in parts.iter() {
+            let (posts, pos) = run(p);
+            let mut at = 0;
+            for r in posts {
+                let x = impact[k];
+                k += 1;
+                let ps = &pos[at..at + r.npos as usize];
+                at += r.npos as usize;
+                let in_head = x > threshold
+                    || (x == threshold && ties > 0 && {
+                        ties -= 1;
+                        true
+                    });
+                let (out, prev) = match (in_head, tail.as_mut()) {
+                    (false, Some(tl)) => (tl, &mut prev_tail),
+                    _ => (&mut head, &mut prev_head),
+                };
+                encode_posting(out, r.doc - *prev, self.quant.level(x), ps);
+                *prev = r.doc;
+            }
+        }
+        TermOut {
+            df,
+            head: ascii_string(head),
+            tail: tail.map(ascii_string),
+        }
+    }
+}
+
+/// A posting's term frequency, weighted per field (see `weight`).
+fn tf_weight(w: &[f32; 3], tf: [u16; 3]) -> f32 {
+    w[0] * f32::from(tf[0]) + w[1] * f32::from(tf[1]) + w[2] * f32::from(tf[2])
 }
 
 /// Quantises scores to 1..=63 on a log scale up to `max` (the browser
@@ -779,7 +1189,18 @@ impl Quantizer {
         }
     }
     fn level(&self, s: f32) -> u32 {
-        ((fast_ln(1.0 + s.max(0.0)) * self.scale).round() as u32).clamp(1, 63)
+        round_up_half(fast_ln(1.0 + s.max(0.0)) * self.scale).clamp(1, 63)
+    }
+}
+
+/// `x.round() as u32` for the small numbers of [`Quantizer::level`],
+/// without a library call: below 2^23 the fraction is exact.
+fn round_up_half(x: f32) -> u32 {
+    let t = x as u32;
+    if x - t as f32 >= 0.5 {
+        t + 1
+    } else {
+        t
     }
 }
 
@@ -844,25 +1265,88 @@ struct Manifest<'a> {
     head: usize,
 }
 
-/// One file of documents: a page and the exercises placed after it.
-#[derive(Serialize)]
-struct GroupOut<'a> {
-    first: u32,
-    entries: Vec<EntryOut<'a>>,
+/// Writes `[row, row, …]`, each row an array `write` fills in.
+fn json_rows<T>(o: &mut Vec<u8>, rows: &[T], mut write: impl FnMut(&mut Vec<u8>, &T)) {
+    o.push(b'[');
+    for (n, row) in rows.iter().enumerate() {
+        if n > 0 {
+            o.push(b',');
+        }
+        o.push(b'[');
+        write(o, row);
+        o.push(b']');
+    }
+    o.push(b']');
 }
 
-#[derive(Serialize)]
-struct EntryOut<'a> {
-    kind: &'static str,
-    url: &'a str,
-    title: &'a str,
-    crumbs: &'a [String],
-    #[serde(skip_serializing_if = "Option::is_none")]
-    label: Option<&'static str>,
-    /// First document number.
-    first: u32,
-    /// `[title, anchor, head, body]` per document.
-    docs: Vec<[&'a str; 4]>,
+fn push_int(o: &mut Vec<u8>, v: i64) {
+    use std::io::Write;
+    write!(o, "{v}").expect("writing to memory");
+}
+
+fn tail_sizes_of(t: &TermOut) -> usize {
+    t.tail.as_ref().map_or(0, String::len) + 24
+}
+
+/// About the size of [`group_json`]'s output.
+fn group_size(entries: &[Entry<'_>]) -> usize {
+    let mut n = 32;
+    for e in entries {
+        n += e.url.len() + e.title.len() + 96;
+        n += e.crumbs.iter().map(|c| c.len() + 3).sum::<usize>();
+        for d in &e.docs {
+            n += d.title.len() + d.anchor.len() + d.head.len() + d.body.len() + 16;
+        }
+    }
+    n
+}
+
+/// One file of documents, a page and the exercises placed after it, as
+/// `{first, entries: [{kind, url, title, crumbs, label?, first, docs}]}`,
+/// each document `[title, anchor, head, body]`.
+fn group_json(o: &mut Vec<u8>, entries: &[Entry<'_>], first_doc: &[u32]) {
+    o.extend_from_slice(b"{\"first\":");
+    push_int(o, i64::from(first_doc[0]));
+    o.extend_from_slice(b",\"entries\":[");
+    for (k, e) in entries.iter().enumerate() {
+        if k > 0 {
+            o.push(b',');
+        }
+        o.extend_from_slice(b"{\"kind\":");
+        push_js_str(o, e.kind);
+        o.extend_from_slice(b",\"url\":");
+        push_js_str(o, &e.url);
+        o.extend_from_slice(b",\"title\":");
+        push_js_str(o, &e.title);
+        o.extend_from_slice(b",\"crumbs\":[");
+        for (n, c) in e.crumbs.iter().enumerate() {
+            if n > 0 {
+                o.push(b',');
+            }
+            push_js_str(o, c);
+        }
+        o.push(b']');
+        if let Some(label) = e.label {
+            o.extend_from_slice(b",\"label\":");
+            push_js_str(o, label);
+        }
+        o.extend_from_slice(b",\"first\":");
+        push_int(o, i64::from(first_doc[k]));
+        o.extend_from_slice(b",\"docs\":");
+        json_rows(o, &e.docs, |o, d| {
+            for (n, f) in [&*d.title, &*d.anchor, &*d.head, &*d.body]
+                .into_iter()
+                .enumerate()
+            {
+                if n > 0 {
+                    o.push(b',');
+                }
+                push_js_str(o, f);
+            }
+        });
+        o.push(b'}');
+    }
+    o.extend_from_slice(b"]}");
 }
 
 /// Splits sorted items into consecutive runs of about `target` bytes.
@@ -958,11 +1442,15 @@ pub fn build_files_until(
     let n_docs = docs.len() as u32;
 
     // 1. Tokenise and fold, in chunks of documents (in parallel).
-    let chunk_size = docs.len().div_ceil(64).max(16);
+    // Few chunks keep each term's postings in long runs; a cap on their
+    // size keeps a chunk's working space small in very large books.
+    let chunk_size = docs.len().div_ceil(16).clamp(16, 8192);
     let chunks: Vec<Chunk> = docs
         .par_chunks(chunk_size)
         .enumerate()
-        .map(|(k, c)| analyse_chunk(c, (k * chunk_size) as u32, an, limits))
+        .map_init(DocOrder::default, |scratch, (k, c)| {
+            analyse_chunk(c, (k * chunk_size) as u32, an, limits, scratch)
+        })
         .collect();
     if lap("tokenise") {
         return None;
@@ -1023,21 +1511,8 @@ pub fn build_files_until(
         );
     }
 
-    // 3. Invert each chunk, then read each term's postings across chunks.
-    let mut chunk_first = Vec::with_capacity(chunks.len());
-    let mut acc = 0u32;
-    for c in &chunks {
-        chunk_first.push(acc);
-        acc += c.lens.len() as u32;
-    }
-    let inverted: Vec<Inverted> = chunks
-        .par_iter()
-        .zip(&remap)
-        .map(|(c, m)| {
-            let term_of: Vec<u32> = m.iter().map(|&s| term_of_surface[s as usize]).collect();
-            invert_chunk(c, &term_of, n_terms, limits)
-        })
-        .collect();
+    // 3. Where each term's postings are: its words' runs, chunk by chunk.
+    let segments = term_segments(&chunks, &remap, &term_of_surface, n_terms);
     let lens: Vec<[u32; 3]> = chunks.iter().flat_map(|c| c.lens.iter().copied()).collect();
     let mut avg = [0f32; 3];
     for l in &lens {
@@ -1070,11 +1545,6 @@ pub fn build_files_until(
     let idf_of = |df: f32| (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
     let imax = idf_of(1.0) * (K1 + 1.0);
     let quant = Quantizer::new(imax);
-    struct TermOut {
-        df: usize,
-        head: String,
-        tail: Option<String>,
-    }
     // Field weight over length normalisation, per document and field.
     let weight: Vec<[f32; 3]> = lens
         .par_iter()
@@ -1086,68 +1556,32 @@ pub fn build_files_until(
             w
         })
         .collect();
-    let encoded: Vec<TermOut> = order
+    // Each posting's weighted term frequency, worked out chunk by chunk
+    // (a chunk's weights are few and at hand).
+    let tfw: Vec<Vec<f32>> = chunks
         .par_iter()
-        .map(|&t| {
-            let t = t as usize;
-            let df: usize = inverted
+        .map(|c| {
+            c.posts
                 .iter()
-                .map(|inv| (inv.start[t + 1] - inv.start[t]) as usize)
-                .sum();
-            let idf = idf_of(df as f32);
-            let mut impact: Vec<f32> = Vec::with_capacity(df);
-            for inv in &inverted {
-                for r in &inv.recs[inv.start[t] as usize..inv.start[t + 1] as usize] {
-                    let w = &weight[r.doc as usize];
-                    let tfw = w[0] * f32::from(r.tf[0])
-                        + w[1] * f32::from(r.tf[1])
-                        + w[2] * f32::from(r.tf[2]);
-                    impact.push(idf * tfw * (K1 + 1.0) / (K1 + tfw));
-                }
-            }
-            // The head: the best `limits.head` postings (ties go to earlier documents).
-            let (threshold, mut ties) = if df > limits.head {
-                let mut sorted = impact.clone();
-                let (_, &mut th, _) =
-                    sorted.select_nth_unstable_by(limits.head - 1, |a, b| b.total_cmp(a));
-                let above = impact.iter().filter(|&&x| x > th).count();
-                (th, limits.head - above)
-            } else {
-                (f32::NEG_INFINITY, usize::MAX)
-            };
-            let n_head = df.min(limits.head);
-            let mut head = Vec::with_capacity(n_head * 8 + 8);
-            encode::varint_bytes(&mut head, df as u64);
-            encode::varint_bytes(&mut head, n_head as u64);
-            let mut tail = (df > limits.head).then(|| Vec::with_capacity((df - n_head) * 6));
-            let (mut prev_head, mut prev_tail) = (0u32, 0u32);
-            let mut k = 0;
-            for inv in &inverted {
-                for r in &inv.recs[inv.start[t] as usize..inv.start[t + 1] as usize] {
-                    let x = impact[k];
-                    k += 1;
-                    let ps = &inv.pos[r.pos as usize..][..r.npos as usize];
-                    let in_head = x > threshold
-                        || (x == threshold && ties > 0 && {
-                            ties -= 1;
-                            true
-                        });
-                    let (out, prev) = match (in_head, tail.as_mut()) {
-                        (false, Some(tl)) => (tl, &mut prev_tail),
-                        _ => (&mut head, &mut prev_head),
-                    };
-                    encode_posting(out, r.doc - *prev, quant.level(x), ps);
-                    *prev = r.doc;
-                }
-            }
-            TermOut {
-                df,
-                head: ascii_string(head),
-                tail: tail.map(ascii_string),
-            }
+                .map(|r| tf_weight(&weight[r.doc as usize], r.tf))
+                .collect()
         })
         .collect();
-    drop(inverted);
+    let scorer = Scorer {
+        chunks: &chunks,
+        tfw: &tfw,
+        segments: &segments,
+        weight: &weight,
+        quant: &quant,
+        limits,
+    };
+    let encoded: Vec<TermOut> = order
+        .par_iter()
+        .map_init(TermScratch::default, |scratch, &t| {
+            scorer.term(t as usize, &idf_of, scratch)
+        })
+        .collect();
+    drop(segments);
     if lap("score and encode") {
         return None;
     }
@@ -1170,16 +1604,16 @@ pub fn build_files_until(
         }
     }
     files.par_extend(tail_ranges.par_iter().enumerate().map(|(k, r)| {
-        let data: Vec<(&str, &str)> = with_tail[r.clone()]
-            .iter()
-            .map(|&i| {
-                (
-                    terms[order[i] as usize],
-                    encoded[i].tail.as_deref().unwrap_or(""),
-                )
-            })
-            .collect();
-        file(format!("_search/r/{k}.js"), shard(&format!("r{k}"), &data))
+        let rows = &with_tail[r.clone()];
+        let size = rows.iter().map(|&i| tail_sizes_of(&encoded[i])).sum();
+        let bytes = shard_with(&format!("r{k}"), size, |o| {
+            json_rows(o, rows, |o, &i| {
+                push_js_str(o, terms[order[i] as usize]);
+                o.push(b',');
+                push_js_str(o, encoded[i].tail.as_deref().unwrap_or(""));
+            });
+        });
+        file(format!("_search/r/{k}.js"), bytes)
     }));
 
     // Term shards: runs of rows [term, postings, surface words, tail id or -1].
@@ -1199,18 +1633,21 @@ pub fn build_files_until(
         .map(|r| terms[order[rows[r.start]] as usize])
         .collect();
     files.par_extend(term_ranges.par_iter().enumerate().map(|(k, r)| {
-        let data: Vec<(&str, &str, &str, i64)> = (r.start..r.end)
-            .map(|j| {
+        let size = sizes[r.clone()].iter().sum();
+        let js: Vec<usize> = r.clone().collect();
+        let bytes = shard_with(&format!("t{k}"), size, |o| {
+            json_rows(o, &js, |o, &j| {
                 let i = rows[j];
-                (
-                    terms[order[i] as usize],
-                    encoded[i].head.as_str(),
-                    row_forms[j].as_str(),
-                    tail_ids[i],
-                )
-            })
-            .collect();
-        file(format!("_search/t/{k}.js"), shard(&format!("t{k}"), &data))
+                push_js_str(o, terms[order[i] as usize]);
+                o.push(b',');
+                push_js_str(o, &encoded[i].head);
+                o.push(b',');
+                push_js_str(o, &row_forms[j]);
+                o.push(b',');
+                push_int(o, tail_ids[i]);
+            });
+        });
+        file(format!("_search/t/{k}.js"), bytes)
     }));
     if lap("term files") {
         return None;
@@ -1261,29 +1698,10 @@ pub fn build_files_until(
         }
     }
     files.par_extend(groups.par_iter().enumerate().map(|(g, r)| {
-        let out = GroupOut {
-            first: first_doc[r.start],
-            entries: r
-                .clone()
-                .map(|k| {
-                    let e = &entries[k];
-                    EntryOut {
-                        kind: e.kind,
-                        url: &e.url,
-                        title: &e.title,
-                        crumbs: &e.crumbs,
-                        label: e.label,
-                        first: first_doc[k],
-                        docs: e
-                            .docs
-                            .iter()
-                            .map(|d| [d.title.as_str(), &d.anchor, &d.head, &*d.body])
-                            .collect(),
-                    }
-                })
-                .collect(),
-        };
-        file(format!("_search/d/{g}.js"), shard(&format!("d{g}"), &out))
+        let bytes = shard_with(&format!("d{g}"), group_size(&entries[r.clone()]), |o| {
+            group_json(o, &entries[r.clone()], &first_doc[r.clone()]);
+        });
+        file(format!("_search/d/{g}.js"), bytes)
     }));
     if lap("document files") {
         return None;
@@ -1447,6 +1865,41 @@ mod tests {
         for x in &r {
             assert!(sizes[x.clone()].iter().sum::<usize>() <= 100);
         }
+    }
+
+    #[test]
+    fn rounding_matches_the_library() {
+        for i in 0..200_000 {
+            let x = i as f32 / 2_000.0;
+            for y in [x, f32::from_bits(x.to_bits() + 1), x - f32::EPSILON] {
+                let y = y.max(0.0);
+                assert_eq!(round_up_half(y), y.round() as u32, "{y}");
+            }
+        }
+        assert_eq!(round_up_half(-0.7), 0);
+    }
+
+    #[test]
+    fn words_of_one_term_merge_by_document() {
+        let post = |doc, tf: [u16; 3], npos| Post { doc, tf, npos };
+        let a = [post(1, [1, 0, 0], 1), post(4, [0, 0, 2], 2)];
+        let b = [post(2, [0, 1, 0], 1), post(4, [0, 0, 65_535], 3)];
+        let c = [post(4, [0, 1, 0], 1), post(9, [0, 0, 1], 1)];
+        let (pa, pb, pc) = ([3, 20, 30], [7, 5, 25, 40], [1, 8]);
+        let mut out = Vec::new();
+        let mut pos = Vec::new();
+        merge_words(&[(&a, &pa), (&b, &pb), (&c, &pc)], 4, &mut out, &mut pos);
+        let got: Vec<(u32, [u16; 3], u16)> = out.iter().map(|p| (p.doc, p.tf, p.npos)).collect();
+        assert_eq!(
+            got,
+            [
+                (1, [1, 0, 0], 1),
+                (2, [0, 1, 0], 1),
+                (4, [0, 1, 65_535], 4),
+                (9, [0, 0, 1], 1)
+            ]
+        );
+        assert_eq!(pos, [3, 7, 1, 5, 20, 25, 8]);
     }
 
     #[test]

@@ -156,6 +156,63 @@ static CLASS: [u8; 256] = {
     t
 };
 
+/// How many ASCII letters and digits `b` starts with, eight bytes at a time.
+fn alnum_run(b: &[u8]) -> usize {
+    let mut n = 0;
+    while let Some(eight) = b.get(n..n + 8) {
+        let x = u64::from_le_bytes(eight.try_into().expect("8 bytes"));
+        let stop = !alnum_bytes(x) & 0x8080_8080_8080_8080;
+        if stop != 0 {
+            return n + (stop.trailing_zeros() / 8) as usize;
+        }
+        n += 8;
+    }
+    n + b[n..]
+        .iter()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .count()
+}
+
+/// The top bit of each byte of `x` (little-endian) that is an ASCII letter
+/// or digit. Ranges are tested on the low seven bits, where adding a
+/// constant below 0x80 cannot carry into the next byte.
+fn alnum_bytes(x: u64) -> u64 {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let ascii = !x & HIGH;
+    let y = x & !HIGH;
+    let within = |y: u64, lo: u64, hi: u64| (y + ONES * (0x80 - lo)) & !(y + ONES * (0x7F - hi));
+    let digit = within(y, 0x30, 0x39);
+    let letter = within(y | (ONES * 0x20), 0x61, 0x7A);
+    (digit | letter) & ascii
+}
+
+/// The key of [`Scanned::Short`]: the lower-case bytes of `w` (ASCII
+/// letters and digits, at most 16, found at `start` in `b`), little-endian,
+/// zeros after them. For letters and digits, lower case is the 0x20 bit
+/// set, so whole words of the text are read and masked at once when the
+/// text runs on far enough.
+fn short_key(b: &[u8], start: usize, w: &[u8]) -> u128 {
+    if let Some(bytes) = b.get(start..start + 16) {
+        let lower = |x: &[u8], n: usize| {
+            let v = u64::from_le_bytes(x.try_into().expect("8 bytes")) | 0x2020_2020_2020_2020;
+            if n >= 8 {
+                v
+            } else {
+                v & ((1u64 << (8 * n)) - 1)
+            }
+        };
+        let lo = lower(&bytes[..8], w.len());
+        let hi = lower(&bytes[8..], w.len().saturating_sub(8));
+        return u128::from(lo) | (u128::from(hi) << 64);
+    }
+    let mut k = [0u8; 16];
+    for (d, s) in k.iter_mut().zip(w) {
+        *d = s.to_ascii_lowercase();
+    }
+    u128::from_le_bytes(k)
+}
+
 /// The words of `text` in order, as [`tokens`] finds and folds them, with
 /// a fast path for plain ASCII words. `buf` is scratch space.
 pub fn scan(text: &str, buf: &mut String, mut f: impl FnMut(Scanned<'_>)) {
@@ -170,17 +227,11 @@ pub fn scan(text: &str, buf: &mut String, mut f: impl FnMut(Scanned<'_>)) {
         }
         if c == ALNUM {
             let start = i;
-            while i < n && CLASS[b[i] as usize] == ALNUM {
-                i += 1;
-            }
+            i += alnum_run(&b[i..]);
             if i == n || CLASS[b[i] as usize] == 0 {
                 let w = &b[start..i];
                 if w.len() <= 16 {
-                    let mut k = [0u8; 16];
-                    for (d, s) in k.iter_mut().zip(w) {
-                        *d = s.to_ascii_lowercase();
-                    }
-                    f(Scanned::Short(u128::from_le_bytes(k), w));
+                    f(Scanned::Short(short_key(b, start, w), w));
                 } else if w.len() > MAX_WORD {
                     f(Scanned::Dropped);
                 } else {
@@ -578,6 +629,42 @@ mod tests {
 
     fn toks(s: &str) -> Vec<String> {
         tokens(s).flatten().collect()
+    }
+
+    #[test]
+    fn alnum_runs_match_a_byte_loop() {
+        let mut text: Vec<u8> = (0..=255u8).collect();
+        text.extend_from_slice(b"abcdefghijklmnopqrstuvwxyz0123456789-ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+        text.extend((0..=255u8).rev());
+        for c in 0..=255u8 {
+            text.extend_from_slice(b"Word9");
+            text.push(c);
+        }
+        for i in 0..text.len() {
+            let naive = text[i..]
+                .iter()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .count();
+            assert_eq!(alnum_run(&text[i..]), naive, "at {i}");
+        }
+    }
+
+    #[test]
+    fn short_keys_are_the_lower_case_bytes() {
+        let text = b"Zebra09 aZ az AZ 0123456789ABCDEF x QUITE-LONG-WORDS tail";
+        for start in 0..text.len() {
+            for end in start + 1..=(start + 16).min(text.len()) {
+                let w = &text[start..end];
+                if !w.iter().all(u8::is_ascii_alphanumeric) {
+                    continue;
+                }
+                let mut k = [0u8; 16];
+                for (d, s) in k.iter_mut().zip(w) {
+                    *d = s.to_ascii_lowercase();
+                }
+                assert_eq!(short_key(text, start, w), u128::from_le_bytes(k));
+            }
+        }
     }
 
     #[test]
