@@ -1423,15 +1423,7 @@ pub fn build_files_until(
     limits: &Limits,
     stop: &(dyn Fn() -> bool + Sync),
 ) -> Option<Vec<OutputFile>> {
-    let t0 = std::time::Instant::now();
-    let timing = std::env::var_os("HB_SEARCH_TIMING").is_some();
-    // Reports the step's time; says whether to give up.
-    let lap = |what: &str| {
-        if timing {
-            eprintln!("search: {what} at {:?}", t0.elapsed());
-        }
-        stop()
-    };
+    let laps = Laps::new(stop);
     // Documents, numbered in entry order.
     let mut docs: Vec<&DocText<'_>> = Vec::new();
     let mut first_doc: Vec<u32> = Vec::with_capacity(entries.len());
@@ -1452,67 +1444,199 @@ pub fn build_files_until(
             analyse_chunk(c, (k * chunk_size) as u32, an, limits, scratch)
         })
         .collect();
-    if lap("tokenise") {
-        return None;
-    }
+    laps.lap("tokenise")?;
 
     // 2. The vocabulary: each folded word once, stemmed once.
-    let mut surface_id: FxMap<&str, u32> = FxMap::default();
-    let mut surfaces: Vec<&str> = Vec::new();
-    let remap: Vec<Vec<u32>> = chunks
-        .iter()
-        .map(|c| {
-            c.words
-                .iter()
-                .map(|w| {
-                    *surface_id.entry(&**w).or_insert_with(|| {
-                        surfaces.push(w);
-                        surfaces.len() as u32 - 1
-                    })
-                })
-                .collect()
-        })
-        .collect();
-    drop(surface_id);
-    let stop: Vec<bool> = surfaces.par_iter().map(|w| an.is_stop(w)).collect();
-    let stems: Vec<std::borrow::Cow<'_, str>> = surfaces
-        .par_iter()
-        .zip(&stop)
-        .map(|(w, &s)| {
-            if s {
-                std::borrow::Cow::Borrowed(*w)
-            } else {
-                an.stem(w)
-            }
-        })
-        .collect();
-    let mut term_id: FxMap<&str, u32> = FxMap::default();
-    let mut terms: Vec<&str> = Vec::new();
-    let term_of_surface: Vec<u32> = stems
-        .iter()
-        .map(|t| {
-            *term_id.entry(t).or_insert_with(|| {
-                terms.push(t);
-                terms.len() as u32 - 1
-            })
-        })
-        .collect();
-    drop(term_id);
-    let n_terms = terms.len();
-    if lap("vocabulary") {
-        return None;
-    }
-    if timing {
-        eprintln!(
-            "search: {} documents, {} words, {} terms",
-            n_docs,
-            surfaces.len(),
-            n_terms
-        );
-    }
+    let vocab = Vocabulary::new(&chunks, an);
+    laps.lap("vocabulary")?;
+    laps.note(&format!(
+        "{n_docs} documents, {} words, {} terms",
+        vocab.surfaces.len(),
+        vocab.terms.len()
+    ));
 
     // 3. Where each term's postings are: its words' runs, chunk by chunk.
-    let segments = term_segments(&chunks, &remap, &term_of_surface, n_terms);
+    let segments = term_segments(
+        &chunks,
+        &vocab.remap,
+        &vocab.term_of_surface,
+        vocab.terms.len(),
+    );
+    laps.lap("invert")?;
+
+    // 4. Scores (BM25F) and encoding, one term per task, in the order the
+    // browser searches terms.
+    let order = vocab.search_order();
+    let (encoded, imax) = score_terms(&chunks, &segments, &order, n_docs, limits);
+    drop(segments);
+    laps.lap("score and encode")?;
+
+    // 5. Tail, term and vocabulary shards.
+    let mut files: Vec<OutputFile> = Vec::new();
+    let tail_ids = tail_files(&mut files, &encoded, &vocab.terms, &order, limits);
+    let words = vocab.word_order();
+    let term_bounds = term_files(
+        &mut files, &encoded, &vocab, &order, &words, &tail_ids, limits,
+    );
+    laps.lap("term files")?;
+    let vocab_bounds = vocab_files(&mut files, &encoded, &vocab, &order, &words, limits);
+    laps.lap("vocabulary files")?;
+
+    // 6. One file per page, holding the exercises placed after it too.
+    let groups = document_files(&mut files, entries, &first_doc);
+    laps.lap("document files")?;
+
+    // 7. The manifest.
+    let manifest = Manifest {
+        v: 1,
+        docs: n_docs,
+        groups: groups.len() as u32,
+        per_group: docs_per_group(entries, &groups),
+        exercises: exercise_docs(entries, &first_doc),
+        imax,
+        vocab: vocab_bounds,
+        terms: term_bounds,
+        chapters: chapters_out(entries, &first_doc),
+        stop: an.stop_words(),
+        stemmer: an.stemmer_name,
+        head: limits.head,
+    };
+    files.push(file("_search/manifest.js".into(), shard("m", &manifest)));
+    laps.lap("manifest");
+    Some(files)
+}
+
+/// The steps' times (printed with `HB_SEARCH_TIMING` set), and whether to
+/// give up.
+struct Laps<'a> {
+    start: std::time::Instant,
+    print: bool,
+    stop: &'a (dyn Fn() -> bool + Sync),
+}
+
+impl<'a> Laps<'a> {
+    fn new(stop: &'a (dyn Fn() -> bool + Sync)) -> Laps<'a> {
+        Laps {
+            start: std::time::Instant::now(),
+            print: std::env::var_os("HB_SEARCH_TIMING").is_some(),
+            stop,
+        }
+    }
+
+    /// Reports a step done; `None` when the index is to be given up.
+    fn lap(&self, what: &str) -> Option<()> {
+        self.note(&format!("{what} at {:?}", self.start.elapsed()));
+        (!(self.stop)()).then_some(())
+    }
+
+    fn note(&self, what: &str) {
+        if self.print {
+            eprintln!("search: {what}");
+        }
+    }
+}
+
+/// Every folded word of the book once, with its stem (index term).
+struct Vocabulary<'a> {
+    /// Folded words ("surfaces"), numbered in order of first appearance.
+    surfaces: Vec<&'a str>,
+    /// Per surface word: a stop word?
+    stop: Vec<bool>,
+    /// Per surface word: its term.
+    term_of_surface: Vec<u32>,
+    /// Index terms, numbered in order of first appearance.
+    terms: Vec<Cow<'a, str>>,
+    /// Per chunk: its local word numbers to surface numbers.
+    remap: Vec<Vec<u32>>,
+}
+
+impl<'a> Vocabulary<'a> {
+    fn new(chunks: &'a [Chunk], an: &Analyzer) -> Vocabulary<'a> {
+        let mut surface_id: FxMap<&str, u32> = FxMap::default();
+        let mut surfaces: Vec<&str> = Vec::new();
+        let remap: Vec<Vec<u32>> = chunks
+            .iter()
+            .map(|c| {
+                c.words
+                    .iter()
+                    .map(|w| {
+                        *surface_id.entry(&**w).or_insert_with(|| {
+                            surfaces.push(w);
+                            surfaces.len() as u32 - 1
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        drop(surface_id);
+        let stop: Vec<bool> = surfaces.par_iter().map(|w| an.is_stop(w)).collect();
+        let stems: Vec<Cow<'_, str>> = surfaces
+            .par_iter()
+            .zip(&stop)
+            .map(|(w, &s)| if s { Cow::Borrowed(*w) } else { an.stem(w) })
+            .collect();
+        let mut term_id: FxMap<&str, u32> = FxMap::default();
+        let mut first: Vec<usize> = Vec::new();
+        let term_of_surface: Vec<u32> = stems
+            .iter()
+            .enumerate()
+            .map(|(s, t)| {
+                *term_id.entry(t).or_insert_with(|| {
+                    first.push(s);
+                    first.len() as u32 - 1
+                })
+            })
+            .collect();
+        drop(term_id);
+        // Each term's text, taken from the first surface word that has it.
+        let mut stems: Vec<Option<Cow<'a, str>>> = stems.into_iter().map(Some).collect();
+        let terms = first
+            .iter()
+            .map(|&s| stems[s].take().expect("each surface word names one term"))
+            .collect();
+        Vocabulary {
+            surfaces,
+            stop,
+            term_of_surface,
+            terms,
+            remap,
+        }
+    }
+
+    fn term(&self, t: u32) -> &str {
+        &self.terms[t as usize]
+    }
+
+    fn surface(&self, s: u32) -> &'a str {
+        self.surfaces[s as usize]
+    }
+
+    /// Term numbers in the order the browser searches them.
+    fn search_order(&self) -> Vec<u32> {
+        let mut order: Vec<u32> = (0..self.terms.len() as u32).collect();
+        order.par_sort_unstable_by(|&a, &b| js_cmp(self.term(a), self.term(b)));
+        order
+    }
+
+    /// Surface words that are not stop words, in the browser's order.
+    fn word_order(&self) -> Vec<u32> {
+        let mut words: Vec<u32> = (0..self.surfaces.len() as u32)
+            .filter(|&s| !self.stop[s as usize])
+            .collect();
+        words.par_sort_unstable_by(|&a, &b| js_cmp(self.surface(a), self.surface(b)));
+        words
+    }
+}
+
+/// Every term's scored and encoded postings, in `order`, and the top of the
+/// score scale: the best score possible, a term found in a single document.
+fn score_terms(
+    chunks: &[Chunk],
+    segments: &Segments,
+    order: &[u32],
+    n_docs: u32,
+    limits: &Limits,
+) -> (Vec<TermOut>, f32) {
     let lens: Vec<[u32; 3]> = chunks.iter().flat_map(|c| c.lens.iter().copied()).collect();
     let mut avg = [0f32; 3];
     for l in &lens {
@@ -1523,24 +1647,6 @@ pub fn build_files_until(
     for a in &mut avg {
         *a = (*a / n_docs.max(1) as f32).max(1.0);
     }
-    if lap("invert") {
-        return None;
-    }
-
-    // Terms in the order the browser searches them; surface words per term.
-    let mut order: Vec<u32> = (0..n_terms as u32).collect();
-    order.par_sort_unstable_by(|&a, &b| js_cmp(terms[a as usize], terms[b as usize]));
-    let mut vocab: Vec<u32> = (0..surfaces.len() as u32)
-        .filter(|&s| !stop[s as usize])
-        .collect();
-    vocab.par_sort_unstable_by(|&a, &b| js_cmp(surfaces[a as usize], surfaces[b as usize]));
-    let mut forms: Vec<Vec<&str>> = vec![Vec::new(); n_terms];
-    for &s in &vocab {
-        forms[term_of_surface[s as usize] as usize].push(surfaces[s as usize]);
-    }
-
-    // 4. Scores (BM25F) and encoding, one term per task. The top of the
-    // scale is the best score possible: a term found in a single document.
     let n = n_docs as f32;
     let idf_of = |df: f32| (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
     let imax = idf_of(1.0) * (K1 + 1.0);
@@ -1568,27 +1674,32 @@ pub fn build_files_until(
         })
         .collect();
     let scorer = Scorer {
-        chunks: &chunks,
+        chunks,
         tfw: &tfw,
-        segments: &segments,
+        segments,
         weight: &weight,
         quant: &quant,
         limits,
     };
-    let encoded: Vec<TermOut> = order
+    let encoded = order
         .par_iter()
         .map_init(TermScratch::default, |scratch, &t| {
             scorer.term(t as usize, &idf_of, scratch)
         })
         .collect();
-    drop(segments);
-    if lap("score and encode") {
-        return None;
-    }
+    (encoded, imax)
+}
 
-    let mut files: Vec<OutputFile> = Vec::new();
-    // Tails, in term order, packed into files of about `limits.tail_shard`
-    // bytes; a term's row names the file of its tail.
+/// Tails (a frequent term's further postings), in term order, packed into
+/// files of about `limits.tail_shard` bytes. Returns, per term in search
+/// order, the number of the file holding its tail, or -1.
+fn tail_files(
+    files: &mut Vec<OutputFile>,
+    encoded: &[TermOut],
+    terms: &[Cow<'_, str>],
+    order: &[u32],
+    limits: &Limits,
+) -> Vec<i64> {
     let with_tail: Vec<usize> = (0..encoded.len())
         .filter(|&i| encoded[i].tail.is_some())
         .collect();
@@ -1608,15 +1719,31 @@ pub fn build_files_until(
         let size = rows.iter().map(|&i| tail_sizes_of(&encoded[i])).sum();
         let bytes = shard_with(&format!("r{k}"), size, |o| {
             json_rows(o, rows, |o, &i| {
-                push_js_str(o, terms[order[i] as usize]);
+                push_js_str(o, &terms[order[i] as usize]);
                 o.push(b',');
                 push_js_str(o, encoded[i].tail.as_deref().unwrap_or(""));
             });
         });
         file(format!("_search/r/{k}.js"), bytes)
     }));
+    tail_ids
+}
 
-    // Term shards: runs of rows [term, postings, surface words, tail id or -1].
+/// Term shards: runs of rows `[term, postings, surface words, tail file or
+/// -1]`. Returns the first term of each shard.
+fn term_files<'v>(
+    files: &mut Vec<OutputFile>,
+    encoded: &[TermOut],
+    vocab: &'v Vocabulary<'_>,
+    order: &[u32],
+    words: &[u32],
+    tail_ids: &[i64],
+    limits: &Limits,
+) -> Vec<&'v str> {
+    let mut forms: Vec<Vec<&str>> = vec![Vec::new(); vocab.terms.len()];
+    for &s in words {
+        forms[vocab.term_of_surface[s as usize] as usize].push(vocab.surface(s));
+    }
     let rows: Vec<usize> = (0..order.len()).filter(|&i| encoded[i].df > 0).collect();
     let row_forms: Vec<String> = rows
         .par_iter()
@@ -1625,20 +1752,16 @@ pub fn build_files_until(
     let sizes: Vec<usize> = rows
         .iter()
         .zip(&row_forms)
-        .map(|(&i, f)| terms[order[i] as usize].len() + encoded[i].head.len() + f.len() + 16)
+        .map(|(&i, f)| vocab.term(order[i]).len() + encoded[i].head.len() + f.len() + 16)
         .collect();
     let term_ranges = cut_shards(&sizes, limits.term_shard);
-    let term_bounds: Vec<&str> = term_ranges
-        .iter()
-        .map(|r| terms[order[rows[r.start]] as usize])
-        .collect();
     files.par_extend(term_ranges.par_iter().enumerate().map(|(k, r)| {
         let size = sizes[r.clone()].iter().sum();
         let js: Vec<usize> = r.clone().collect();
         let bytes = shard_with(&format!("t{k}"), size, |o| {
             json_rows(o, &js, |o, &j| {
                 let i = rows[j];
-                push_js_str(o, terms[order[i] as usize]);
+                push_js_str(o, vocab.term(order[i]));
                 o.push(b',');
                 push_js_str(o, &encoded[i].head);
                 o.push(b',');
@@ -1649,12 +1772,23 @@ pub fn build_files_until(
         });
         file(format!("_search/t/{k}.js"), bytes)
     }));
-    if lap("term files") {
-        return None;
-    }
+    term_ranges
+        .iter()
+        .map(|r| vocab.term(order[rows[r.start]]))
+        .collect()
+}
 
-    // 5. Vocabulary shards: word → term, with a frequency class.
-    let mut df_of_term = vec![0usize; n_terms];
+/// Vocabulary shards: word → term, with a frequency class. Returns the
+/// first word of each shard.
+fn vocab_files<'a>(
+    files: &mut Vec<OutputFile>,
+    encoded: &[TermOut],
+    vocab: &Vocabulary<'a>,
+    order: &[u32],
+    words: &[u32],
+    limits: &Limits,
+) -> Vec<&'a str> {
+    let mut df_of_term = vec![0usize; vocab.terms.len()];
     for (i, &t) in order.iter().enumerate() {
         df_of_term[t as usize] = encoded[i].df;
     }
@@ -1662,34 +1796,35 @@ pub fn build_files_until(
         let df = df_of_term[t as usize] as f64;
         ((df + 1.0).log2().ceil() as u32).min(63)
     };
-    let vocab_sizes: Vec<usize> = vocab
-        .iter()
-        .map(|&s| surfaces[s as usize].len() + 6)
-        .collect();
-    let vocab_ranges = cut_shards(&vocab_sizes, limits.vocab_shard);
-    let vocab_bounds: Vec<&str> = vocab_ranges
-        .iter()
-        .map(|r| surfaces[vocab[r.start] as usize])
-        .collect();
-    files.par_extend(vocab_ranges.par_iter().enumerate().map(|(k, r)| {
+    let sizes: Vec<usize> = words.iter().map(|&s| vocab.surface(s).len() + 6).collect();
+    let ranges = cut_shards(&sizes, limits.vocab_shard);
+    files.par_extend(ranges.par_iter().enumerate().map(|(k, r)| {
         let mut s = String::new();
         let mut prev = "";
-        for &v in &vocab[r.clone()] {
+        for &v in &words[r.clone()] {
             if !s.is_empty() {
                 s.push('|');
             }
-            let w = surfaces[v as usize];
-            let t = term_of_surface[v as usize];
-            vocab_entry(&mut s, prev, w, terms[t as usize], freq(t));
+            let w = vocab.surface(v);
+            let t = vocab.term_of_surface[v as usize];
+            vocab_entry(&mut s, prev, w, vocab.term(t), freq(t));
             prev = w;
         }
         file(format!("_search/v/{k}.js"), shard(&format!("v{k}"), &s))
     }));
-    if lap("vocabulary files") {
-        return None;
-    }
+    ranges
+        .iter()
+        .map(|r| vocab.surface(words[r.start]))
+        .collect()
+}
 
-    // 6. One file per page, holding the exercises placed after it too.
+/// One file of documents per page, holding the exercises placed after it
+/// too. Returns the entries of each file.
+fn document_files(
+    files: &mut Vec<OutputFile>,
+    entries: &[Entry<'_>],
+    first_doc: &[u32],
+) -> Vec<std::ops::Range<usize>> {
     let mut groups: Vec<std::ops::Range<usize>> = Vec::new();
     for (k, e) in entries.iter().enumerate() {
         match groups.last_mut() {
@@ -1703,44 +1838,33 @@ pub fn build_files_until(
         });
         file(format!("_search/d/{g}.js"), bytes)
     }));
-    if lap("document files") {
-        return None;
-    }
+    groups
+}
 
-    // 7. The manifest.
-    let mut per_group = String::new();
-    for r in &groups {
+/// Documents per document file, as variable-length numbers.
+fn docs_per_group(entries: &[Entry<'_>], groups: &[std::ops::Range<usize>]) -> String {
+    let mut out = String::new();
+    for r in groups {
         let n: usize = entries[r.clone()].iter().map(|e| e.docs.len()).sum();
-        varint(&mut per_group, n as u64);
+        varint(&mut out, n as u64);
     }
-    let mut exercises = String::new();
-    let mut last_ex = 0u64;
+    out
+}
+
+/// The exercises' document numbers, as deltas.
+fn exercise_docs(entries: &[Entry<'_>], first_doc: &[u32]) -> String {
+    let mut out = String::new();
+    let mut last = 0u64;
     for (k, e) in entries.iter().enumerate() {
         if e.kind == "exercise" {
             for d in 0..e.docs.len() as u64 {
                 let doc = u64::from(first_doc[k]) + d;
-                varint(&mut exercises, doc - last_ex);
-                last_ex = doc;
+                varint(&mut out, doc - last);
+                last = doc;
             }
         }
     }
-    let manifest = Manifest {
-        v: 1,
-        docs: n_docs,
-        groups: groups.len() as u32,
-        per_group,
-        exercises,
-        imax,
-        vocab: vocab_bounds,
-        terms: term_bounds,
-        chapters: chapters_out(entries, &first_doc),
-        stop: an.stop_words(),
-        stemmer: an.stemmer_name,
-        head: limits.head,
-    };
-    files.push(file("_search/manifest.js".into(), shard("m", &manifest)));
-    lap("manifest");
-    Some(files)
+    out
 }
 
 /// The chapter list for the filter, in reading order, with document ranges.
