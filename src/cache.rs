@@ -165,28 +165,12 @@ impl BuildCache {
 
     /// Parses a page's front matter, or reuses the result for the same text.
     pub fn parse_page(&self, file: TextFile) -> Result<ParsedPage, Diagnostic> {
-        if let Some((f, r)) = lock(&self.pages).get(&file.rel) {
-            if same_file(f, &file) {
-                return r.clone();
-            }
-        }
-        let rel = file.rel.clone();
-        let r = crate::frontmatter::parse_page(file.clone());
-        lock(&self.pages).insert(rel, (file, r.clone()));
-        r
+        reuse_or_parse(&self.pages, file, crate::frontmatter::parse_page)
     }
 
     /// Parses an exercise, or reuses the result for the same text.
     pub fn parse_exercise(&self, file: TextFile) -> Result<Exercise, Diagnostic> {
-        if let Some((f, r)) = lock(&self.exercises).get(&file.rel) {
-            if same_file(f, &file) {
-                return r.clone();
-            }
-        }
-        let rel = file.rel.clone();
-        let r = crate::exercise::parse_one(file.clone());
-        lock(&self.exercises).insert(rel, (file, r.clone()));
-        r
+        reuse_or_parse(&self.exercises, file, crate::exercise::parse_one)
     }
 
     /// The Markdown of every page: `render` for pages whose inputs changed,
@@ -267,6 +251,23 @@ impl BuildCache {
             lock(&self.files).clear();
         }
     }
+}
+
+/// `parse(file)`, or the result kept in `memo` for the same file and text.
+fn reuse_or_parse<T: Clone>(
+    memo: &Mutex<HashMap<String, Parsed<T>>>,
+    file: TextFile,
+    parse: fn(TextFile) -> Result<T, Diagnostic>,
+) -> Result<T, Diagnostic> {
+    if let Some((f, r)) = lock(memo).get(&file.rel) {
+        if same_file(f, &file) {
+            return r.clone();
+        }
+    }
+    let rel = file.rel.clone();
+    let r = parse(file.clone());
+    lock(memo).insert(rel, (file, r.clone()));
+    r
 }
 
 fn same_file(a: &TextFile, b: &TextFile) -> bool {

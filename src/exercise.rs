@@ -300,10 +300,16 @@ pub struct Exercise {
 
 impl Exercise {
     pub fn locator(&self) -> std::sync::Arc<Locator> {
-        self.locator
-            .get_or_init(|| std::sync::Arc::new(Locator::new(&self.file.source.text)))
-            .clone()
+        located(&self.locator, &self.file).clone()
     }
+}
+
+/// The key positions of `file`, worked out into `cell` on first use.
+fn located<'c>(
+    cell: &'c std::sync::OnceLock<std::sync::Arc<Locator>>,
+    file: &TextFile,
+) -> &'c std::sync::Arc<Locator> {
+    cell.get_or_init(|| std::sync::Arc::new(Locator::new(&file.source.text)))
 }
 
 /// The index of the exercise with `id`; `exercises` is sorted by id (as
@@ -413,8 +419,7 @@ pub fn validate(exercises: &mut [Exercise], book: &Book) -> Vec<Diagnostic> {
         let (file, cell) = (&ex.file, &ex.locator);
         // Key positions are worked out only when there is something to report.
         let mut push = |path: &str, sev: Severity, msg: String, hint: String| {
-            let loc = cell.get_or_init(|| std::sync::Arc::new(Locator::new(&file.source.text)));
-            diags.push(ex_error(file, loc, path, sev, msg).with_hint(hint));
+            diags.push(ex_error(file, located(cell, file), path, sev, msg).with_hint(hint));
         };
         if !crate::markdown::is_slug(&d.id) {
             push(

@@ -153,9 +153,11 @@ fn keep_freed_memory() {
     // set only if it reads back its documented default, so a renumbering
     // in a later mimalloc, or the user's own MIMALLOC_* setting, is left
     // alone.
-    const PURGE_DELAY: mi_option_t = 15; // default 1000 ms (10 in older releases); -1: never purge
-    const ARENA_EAGER_COMMIT: mi_option_t = 4; // default 2; 1: commit arenas at once
-                                               // SAFETY: reads and sets allocator options; no memory is touched.
+    // purge_delay: default 1000 ms (10 in older releases); -1 never purges.
+    const PURGE_DELAY: mi_option_t = 15;
+    // arena_eager_commit: default 2; 1 commits arenas at once.
+    const ARENA_EAGER_COMMIT: mi_option_t = 4;
+    // SAFETY: reads and sets allocator options; no memory is touched.
     unsafe {
         if matches!(mi_option_get(PURGE_DELAY), 10 | 1000) {
             mi_option_set(PURGE_DELAY, -1);

@@ -48,7 +48,7 @@ pub struct ExercisePlacement {
     pub range: Range<usize>,
 }
 
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default)]
 pub struct Rendered {
     pub html: String,
     pub headings: Vec<Heading>,
