@@ -12,6 +12,7 @@ use crate::diag::{Diagnostic, Severity};
 use crate::exercise::{Difficulty, Exercise, GroupType, Kind, Step};
 use crate::markdown::{self, Heading, Input, Rendered, Settings, TextOrigin};
 use crate::model::{relative_url, root_prefix, Book, Node, PageKind};
+use crate::search::encode::js_json;
 use crate::theme::Theme;
 use crate::workshop::{format_duration, format_time, SlotWhat, Workshop};
 use crate::OutputFile;
@@ -923,9 +924,9 @@ pub fn nav_script(book: &Book) -> OutputFile {
     fn node(book: &Book, page: usize, out: &mut String) {
         let p = &book.pages[page];
         out.push('[');
-        out.push_str(&json_str(p.title()));
+        out.push_str(&js_json(p.title()));
         out.push(',');
-        out.push_str(&json_str(&p.out));
+        out.push_str(&js_json(&p.out));
         if p.kind == PageKind::Chapter || p.kind == PageKind::Home {
             out.push_str(",[");
             let children = &book.sections[p.section].children;
@@ -950,13 +951,4 @@ pub fn nav_script(book: &Book) -> OutputFile {
     }
     s.push_str(";\n");
     OutputFile::new("nav.js".into(), s.into_bytes())
-}
-
-/// A JSON string literal that is also safe inside a classic script.
-pub fn json_str(s: &str) -> String {
-    serde_json::to_string(s)
-        .unwrap_or_default()
-        .replace('\u{2028}', "\\u2028")
-        .replace('\u{2029}', "\\u2029")
-        .replace("</", "<\\/")
 }

@@ -262,3 +262,32 @@ fn json_schema_accepts_every_shipped_exercise_and_rejects_invalid_ones() {
         assert!(!v.is_valid(&json), "schema accepted:\n{bad}");
     }
 }
+
+#[test]
+fn exercise_search_text_follows_the_page_renderer() {
+    let b = book().file(
+        "content/ch/listen.exercise.yaml",
+        exercise(
+            "listen",
+            "steps:\n  - Name it in snake_case, then *stress* the `code`.\n  - \"Raw <b>html</b> stays out.\"\n  - |\n    > [!FACILITATOR]\n    > Whisper the zyxhidden answer.\n",
+        ),
+    );
+    b.build().ok();
+    let docs: Vec<String> = std::fs::read_dir(b.out("_search/d"))
+        .unwrap()
+        .map(|f| std::fs::read_to_string(f.unwrap().path()).unwrap())
+        .collect();
+    let doc = docs
+        .iter()
+        .find(|d| d.contains("Exercise listen"))
+        .expect("the exercise is indexed");
+    // The words as the page shows them: emphasis and code marks gone, but
+    // not the underscore inside a word.
+    assert!(doc.contains("snake_case, then stress the code."), "{doc}");
+    // Raw HTML tags are shown escaped on the page but are not text to
+    // search; the words between them are.
+    assert!(!doc.contains("<b>"), "{doc}");
+    assert!(doc.contains("Raw html stays out."), "{doc}");
+    // Facilitator-only callouts stay out of the participant index.
+    assert!(!doc.contains("zyxhidden"), "{doc}");
+}

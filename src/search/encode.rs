@@ -106,13 +106,8 @@ pub fn js_json<T: Serialize + ?Sized>(v: &T) -> String {
 
 /// A shard: a classic script that hands its data to the page.
 pub fn shard<T: Serialize + ?Sized>(key: &str, data: &T) -> Vec<u8> {
-    let mut s = String::with_capacity(64);
-    s.push_str("(window.__hbSearch=window.__hbSearch||[]).push([");
-    s.push_str(&js_json(key));
-    s.push(',');
-    s.push_str(&js_json(data));
-    s.push_str("]);\n");
-    s.into_bytes()
+    let json = js_json(data);
+    shard_with(key, json.len(), |o| o.extend_from_slice(json.as_bytes()))
 }
 
 /// Bytes [`push_js_str`] must look at: `"`, `\\`, control characters, `/`

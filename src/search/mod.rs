@@ -36,7 +36,7 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::exercise::Exercise;
-use crate::markdown::Rendered;
+use crate::markdown::{self, Rendered};
 use crate::model::{Book, PageKind};
 use crate::OutputFile;
 
@@ -84,11 +84,6 @@ const FIELD_WEIGHT: [f32; 3] = [6.0, 2.5, 1.0];
 const FIELD_B: [f32; 3] = [0.3, 0.5, 0.75];
 const K1: f32 = 1.2;
 
-/// The index files, or nothing when the settings are wrong.
-pub fn build_index(inputs: &Inputs<'_>) -> Vec<OutputFile> {
-    build(inputs).0
-}
-
 /// The analyser the `[search]` settings ask for, or the problem with them.
 pub fn analyzer(config: &Config) -> Result<Analyzer, Diagnostic> {
     let stemmer = config.book.search.stemmer.as_ref();
@@ -99,7 +94,7 @@ pub fn analyzer(config: &Config) -> Result<Analyzer, Diagnostic> {
             span,
             format!("no stemmer for `{name}`"),
         )
-        .with_hint(format!("use one of {}", text::STEMMER_NAMES))
+        .with_hint(format!("use one of {}", text::stemmer_names()))
     })
 }
 
@@ -119,21 +114,12 @@ pub fn build_until(
     stop: &(dyn Fn() -> bool + Sync),
 ) -> Result<Option<Vec<OutputFile>>, Diagnostic> {
     let analyzer = analyzer(inputs.config)?;
-    let t0 = std::time::Instant::now();
+    let laps = Laps::new(stop);
     let entries = collect(inputs);
-    let timing = std::env::var_os("HB_SEARCH_TIMING").is_some();
-    if timing {
-        eprintln!("search: collect {:?}", t0.elapsed());
-    }
-    if stop() {
+    if laps.lap("collect").is_none() {
         return Ok(None);
     }
-    Ok(build_files_until(
-        &entries,
-        &analyzer,
-        &Limits::default(),
-        stop,
-    ))
+    Ok(index_files(&entries, &analyzer, &Limits::default(), &laps))
 }
 
 /// One searchable unit.
@@ -261,26 +247,27 @@ fn chapter_chain(book: &Book, page: usize) -> Vec<usize> {
 /// The documents of the book, in reading order.
 pub fn collect<'a>(inputs: &Inputs<'a>) -> Vec<Entry<'a>> {
     let book = inputs.book;
-    let mut by_lesson: HashMap<usize, Vec<&Exercise>> = HashMap::new();
-    let mut orphans = Vec::new();
-    for e in inputs.exercises {
-        match e.lesson {
-            Some(l) => by_lesson.entry(l).or_default().push(e),
-            None => orphans.push(e),
-        }
-    }
+    let exercises = inputs.exercises;
+    let by_lesson = crate::exercise::by_lesson(exercises, book.pages.len());
     let pages: Vec<Vec<Entry<'a>>> = (0..book.pages.len())
         .into_par_iter()
         .map(|i| {
             let mut v = vec![page_entry(inputs, i)];
-            if let Some(list) = by_lesson.get(&i) {
-                v.extend(list.iter().map(|e| exercise_entry(inputs, e)));
-            }
+            v.extend(
+                by_lesson[i]
+                    .iter()
+                    .map(|&e| exercise_entry(inputs, &exercises[e])),
+            );
             v
         })
         .collect();
     let mut entries: Vec<Entry<'a>> = pages.into_iter().flatten().collect();
-    entries.extend(orphans.into_iter().map(|e| exercise_entry(inputs, e)));
+    entries.extend(
+        exercises
+            .iter()
+            .filter(|e| e.lesson.is_none())
+            .map(|e| exercise_entry(inputs, e)),
+    );
     entries
 }
 
@@ -353,187 +340,30 @@ fn page_entry<'a>(inputs: &Inputs<'a>, i: usize) -> Entry<'a> {
     }
 }
 
-const FACILITATOR_MARK: &str = "[!FACILITATOR]";
-
-/// Whether `md` holds `<`, `&`, `[!`, `]:`, a code fence or a tilde fence.
-fn needs_parser(md: &str) -> bool {
-    static FIRST: [bool; 256] = {
-        let mut t = [false; 256];
-        t[b'<' as usize] = true;
-        t[b'&' as usize] = true;
-        t[b'[' as usize] = true;
-        t[b']' as usize] = true;
-        t[b'`' as usize] = true;
-        t[b'~' as usize] = true;
-        t
-    };
-    let b = md.as_bytes();
-    for (i, &c) in b.iter().enumerate() {
-        if !FIRST[c as usize] {
-            continue;
-        }
-        let hit = match c {
-            b'[' => b.get(i + 1) == Some(&b'!'),
-            b']' => b.get(i + 1) == Some(&b':'),
-            b'`' | b'~' => b.get(i + 1) == Some(&c) && b.get(i + 2) == Some(&c),
-            _ => true,
-        };
-        if hit {
-            return true;
-        }
-    }
-    false
-}
-
-/// Plain text of simple Markdown without a parser: block markers, emphasis,
-/// code ticks, table pipes and link targets removed. `None` for anything a
-/// parser must see: HTML, callouts (`[!...]`), reference links, fences.
-fn quick_text(md: &str) -> Option<String> {
-    if needs_parser(md) {
-        return None;
-    }
-    let mut out = String::with_capacity(md.len());
-    for line in md.lines() {
-        let mut l = line.trim_start();
-        while let Some(r) = l.strip_prefix('>') {
-            l = r.trim_start();
-        }
-        l = l.trim_start_matches('#').trim_start();
-        if l.bytes()
-            .all(|b| matches!(b, b'|' | b'-' | b':' | b' ' | b'=' | b'*' | b'_'))
-        {
-            // Table rules, thematic breaks, setext underlines.
-            if !out.ends_with(' ') && !out.is_empty() {
-                out.push(' ');
-            }
-            continue;
-        }
-        for m in ["- ", "* ", "+ "] {
-            if let Some(r) = l.strip_prefix(m) {
-                l = r;
-                break;
-            }
-        }
-        let digits = l.bytes().take_while(u8::is_ascii_digit).count();
-        if digits > 0 && (l[digits..].starts_with(". ") || l[digits..].starts_with(") ")) {
-            l = &l[digits + 2..];
-        }
-        for m in ["[ ] ", "[x] ", "[X] "] {
-            if let Some(r) = l.strip_prefix(m) {
-                l = r;
-                break;
-            }
-        }
-        if !out.is_empty() && !out.ends_with(' ') {
-            out.push(' ');
-        }
-        let mut chars = l.chars().peekable();
-        while let Some(c) = chars.next() {
-            match c {
-                '*' | '_' | '`' => {}
-                '|' => out.push(' '),
-                '\\' => {
-                    if let Some(&n) = chars.peek() {
-                        if n.is_ascii_punctuation() {
-                            out.push(n);
-                            chars.next();
-                            continue;
-                        }
-                    }
-                    out.push(c);
-                }
-                '!' if chars.peek() == Some(&'[') => {}
-                '[' => {}
-                ']' => {
-                    // `[text](target)`: drop the target.
-                    if chars.peek() == Some(&'(') {
-                        let mut depth = 0;
-                        for n in chars.by_ref() {
-                            match n {
-                                '(' => depth += 1,
-                                ')' => {
-                                    depth -= 1;
-                                    if depth == 0 {
-                                        break;
-                                    }
-                                }
-                                _ => {}
-                            }
-                        }
-                    }
-                }
-                c => out.push(c),
-            }
-        }
-    }
-    Some(squash_owned(out))
-}
-
-/// Plain text of Markdown held in an exercise field. A light pass over the
-/// parser's events with the page renderer's rules for text: raw HTML counts
-/// as text unless `allow-html` is on, and `[!FACILITATOR]` callouts are left
-/// out of the participant edition.
-fn md_text(inputs: &Inputs<'_>, text: &str) -> String {
-    if let Some(t) = quick_text(text) {
-        return t;
-    }
-    use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
-    let md = &inputs.config.book.markdown;
-    let facilitator = inputs.config.edition.is_facilitator();
-    let mut opts = Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_GFM;
-    if md.smart_punctuation {
-        opts |= Options::ENABLE_SMART_PUNCTUATION;
-    }
-    let events: Vec<Event<'_>> = Parser::new_ext(text, opts).collect();
-    let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    while i < events.len() {
-        match &events[i] {
-            Event::Start(Tag::BlockQuote(None)) => {
-                let marked = matches!(events.get(i + 1), Some(Event::Start(Tag::Paragraph)))
-                    && matches!(events.get(i + 2), Some(Event::Text(t)) if t.trim_start().starts_with(FACILITATOR_MARK));
-                if marked && !facilitator {
-                    // Skip to the end of the block quote.
-                    let mut depth = 0usize;
-                    while i < events.len() {
-                        match &events[i] {
-                            Event::Start(_) => depth += 1,
-                            Event::End(_) => {
-                                depth -= 1;
-                                if depth == 0 {
-                                    break;
-                                }
-                            }
-                            _ => {}
-                        }
-                        i += 1;
-                    }
-                }
-            }
-            Event::Text(t) | Event::Code(t) => {
-                let t = t.trim_start().strip_prefix(FACILITATOR_MARK).unwrap_or(t);
-                out.push_str(t);
-            }
-            Event::Html(t) | Event::InlineHtml(t) if !md.allow_html => out.push_str(t),
-            Event::SoftBreak
-            | Event::HardBreak
-            | Event::End(
-                TagEnd::Paragraph
-                | TagEnd::Item
-                | TagEnd::TableCell
-                | TagEnd::CodeBlock
-                | TagEnd::Heading(_)
-                | TagEnd::BlockQuote(_),
-            ) => out.push(' '),
-            _ => {}
-        }
-        i += 1;
-    }
-    squash_owned(out)
+/// Plain text of Markdown held in an exercise field, from the page
+/// renderer itself, so that search text follows the same rules as the page
+/// (raw HTML, facilitator-only callouts, footnotes and all).
+fn md_text(inputs: &Inputs<'_>, e: &Exercise, text: &str) -> String {
+    let dir = e.file.rel.rfind('/').map_or("", |i| &e.file.rel[..i]);
+    let r = markdown::render(
+        &markdown::Input {
+            source: &e.file.source,
+            text,
+            origin: markdown::TextOrigin::At(0),
+            dir,
+            out: &e.out,
+            page: None,
+        },
+        &markdown::Settings {
+            book: inputs.book,
+            options: &inputs.config.book.markdown,
+            edition: inputs.config.edition,
+        },
+    );
+    join(r.sections.iter().flat_map(|s| {
+        let heading = s.heading.map(|h| r.headings[h].text.as_str());
+        heading.into_iter().chain([s.text.as_str()])
+    }))
 }
 
 fn exercise_entry<'a>(inputs: &Inputs<'a>, e: &Exercise) -> Entry<'a> {
@@ -561,19 +391,19 @@ fn exercise_entry<'a>(inputs: &Inputs<'a>, e: &Exercise) -> Entry<'a> {
         body.push(a.clone());
     }
     if let Some(p) = &d.preparation {
-        body.push(md_text(inputs, p));
+        body.push(md_text(inputs, e, p));
     }
-    body.extend(d.steps.iter().map(|s| md_text(inputs, s.text())));
+    body.extend(d.steps.iter().map(|s| md_text(inputs, e, s.text())));
     body.extend(d.materials.iter().cloned());
-    body.extend(d.variations.iter().map(|v| md_text(inputs, v)));
+    body.extend(d.variations.iter().map(|v| md_text(inputs, e, v)));
     for q in &d.questions {
-        body.push(md_text(inputs, &q.question));
+        body.push(md_text(inputs, e, &q.question));
         body.extend(q.choices.iter().cloned());
     }
     if facilitator {
         body.extend(d.debrief.iter().cloned());
         if let Some(n) = &d.facilitator_notes {
-            body.push(md_text(inputs, n));
+            body.push(md_text(inputs, e, n));
         }
     }
     Entry {
@@ -1411,19 +1241,19 @@ fn file(path: String, bytes: Vec<u8>) -> OutputFile {
 }
 
 /// Analyses the documents and writes every shard.
-pub fn build_files(entries: &[Entry<'_>], an: &Analyzer, limits: &Limits) -> Vec<OutputFile> {
-    build_files_until(entries, an, limits, &|| false).unwrap_or_default()
+#[cfg(test)]
+fn build_files(entries: &[Entry<'_>], an: &Analyzer, limits: &Limits) -> Vec<OutputFile> {
+    index_files(entries, an, limits, &Laps::new(&|| false)).unwrap_or_default()
 }
 
-/// [`build_files`] that gives up, returning `None`, as soon as `stop()`
-/// says so between its steps.
-pub fn build_files_until(
+/// Analyses the documents and writes every shard; gives up, returning
+/// `None`, as soon as `laps` says so between its steps.
+fn index_files(
     entries: &[Entry<'_>],
     an: &Analyzer,
     limits: &Limits,
-    stop: &(dyn Fn() -> bool + Sync),
+    laps: &Laps<'_>,
 ) -> Option<Vec<OutputFile>> {
-    let laps = Laps::new(stop);
     // Documents, numbered in entry order.
     let mut docs: Vec<&DocText<'_>> = Vec::new();
     let mut first_doc: Vec<u32> = Vec::with_capacity(entries.len());
@@ -1960,17 +1790,6 @@ mod tests {
         let end = s.rfind(");").unwrap();
         let v: serde_json::Value = serde_json::from_str(&s[start..end]).unwrap();
         v[1].clone()
-    }
-
-    #[test]
-    fn quick_text_strips_simple_markdown() {
-        assert_eq!(
-            quick_text("**Brief the room.** Explain it.\n\n*Energy*\n- Think of a `week`\n1. Step [one](x.md#a) ![alt](i.png)\n\n| A | B |\n| --- | --- |\n| c | d |\n> quoted \\* star\n## Head").as_deref(),
-            Some("Brief the room. Explain it. Energy Think of a week Step one alt A B c d quoted * star Head")
-        );
-        assert_eq!(quick_text("> [!FACILITATOR]\n> secret"), None);
-        assert_eq!(quick_text("a <b>tag</b>"), None);
-        assert_eq!(quick_text("[ref]: http://x"), None);
     }
 
     #[test]

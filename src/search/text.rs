@@ -337,9 +337,8 @@ pub fn js_len(s: &str) -> usize {
     s.chars().map(char::len_utf16).sum()
 }
 
-/// Folded words of a text, in order, with their byte ranges; empty and
-/// overlong words are dropped (they still take a position, so phrases do
-/// not join across them).
+/// Folded words of a text, in order; `None` for an empty or overlong word
+/// (it still takes a position, so phrases do not join across it).
 pub fn tokens(text: &str) -> impl Iterator<Item = Option<String>> + '_ {
     words(text).map(move |(a, b)| {
         let f = fold(&text[a..b]);
@@ -347,36 +346,55 @@ pub fn tokens(text: &str) -> impl Iterator<Item = Option<String>> + '_ {
     })
 }
 
-/// The stemming algorithm for a language tag or name.
-pub fn algorithm(name: &str) -> Option<rust_stemmers::Algorithm> {
+/// The Snowball stemmers: name, two-letter codes, algorithm. The one list
+/// that names, codes, messages and the manifest are taken from.
+const STEMMERS: &[(&str, &[&str], rust_stemmers::Algorithm)] = {
     use rust_stemmers::Algorithm::*;
+    &[
+        ("arabic", &["ar"], Arabic),
+        ("danish", &["da"], Danish),
+        ("dutch", &["nl"], Dutch),
+        ("english", &["en"], English),
+        ("finnish", &["fi"], Finnish),
+        ("french", &["fr"], French),
+        ("german", &["de"], German),
+        ("greek", &["el"], Greek),
+        ("hungarian", &["hu"], Hungarian),
+        ("italian", &["it"], Italian),
+        ("norwegian", &["no", "nb", "nn"], Norwegian),
+        ("portuguese", &["pt"], Portuguese),
+        ("romanian", &["ro"], Romanian),
+        ("russian", &["ru"], Russian),
+        ("spanish", &["es"], Spanish),
+        ("swedish", &["sv"], Swedish),
+        ("tamil", &["ta"], Tamil),
+        ("turkish", &["tr"], Turkish),
+    ]
+};
+
+/// The primary subtag of a language tag or name, lower-cased (`en-GB` → `en`).
+fn primary_tag(name: &str) -> String {
     let lower = name.trim().to_ascii_lowercase();
-    let primary = lower.split(['-', '_']).next().unwrap_or("");
-    Some(match primary {
-        "en" | "english" => English,
-        "ar" | "arabic" => Arabic,
-        "da" | "danish" => Danish,
-        "nl" | "dutch" => Dutch,
-        "fi" | "finnish" => Finnish,
-        "fr" | "french" => French,
-        "de" | "german" => German,
-        "el" | "greek" => Greek,
-        "hu" | "hungarian" => Hungarian,
-        "it" | "italian" => Italian,
-        "no" | "nb" | "nn" | "norwegian" => Norwegian,
-        "pt" | "portuguese" => Portuguese,
-        "ro" | "romanian" => Romanian,
-        "ru" | "russian" => Russian,
-        "es" | "spanish" => Spanish,
-        "sv" | "swedish" => Swedish,
-        "ta" | "tamil" => Tamil,
-        "tr" | "turkish" => Turkish,
-        _ => return None,
-    })
+    lower.split(['-', '_']).next().unwrap_or("").to_string()
 }
 
-/// Languages [`algorithm`] knows, for error messages.
-pub const STEMMER_NAMES: &str = "arabic, danish, dutch, english, finnish, french, german, greek, hungarian, italian, norwegian, portuguese, romanian, russian, spanish, swedish, tamil, turkish (or their two-letter codes), or \"none\"";
+/// The stemmer for a language tag or name: its name and algorithm.
+fn stemmer_for(name: &str) -> Option<(&'static str, rust_stemmers::Algorithm)> {
+    let primary = primary_tag(name);
+    STEMMERS
+        .iter()
+        .find(|(n, codes, _)| *n == primary || codes.contains(&primary.as_str()))
+        .map(|&(n, _, a)| (n, a))
+}
+
+/// Languages with a stemmer, for error messages.
+pub fn stemmer_names() -> String {
+    let names: Vec<&str> = STEMMERS.iter().map(|(n, ..)| *n).collect();
+    format!(
+        "{} (or their two-letter codes), or \"none\"",
+        names.join(", ")
+    )
+}
 
 /// How words become index terms for one handbook.
 pub struct Analyzer {
@@ -392,14 +410,14 @@ impl Analyzer {
     pub fn new(language: &str, stemmer: Option<&str>) -> Result<Analyzer, String> {
         let chosen = match stemmer.map(str::trim) {
             Some(s) if s.eq_ignore_ascii_case("none") || s.eq_ignore_ascii_case("off") => None,
-            Some(s) => Some(algorithm(s).ok_or_else(|| s.to_string())?),
-            None => algorithm(language),
+            Some(s) => Some(stemmer_for(s).ok_or_else(|| s.to_string())?),
+            None => stemmer_for(language),
         };
         // Stop words follow the language of the text, even without stemming.
         let stop = stop_words(language);
         Ok(Analyzer {
-            stemmer_name: chosen.map(algorithm_name),
-            stemmer: chosen.map(rust_stemmers::Stemmer::create),
+            stemmer_name: chosen.map(|(name, _)| name),
+            stemmer: chosen.map(|(_, a)| rust_stemmers::Stemmer::create(a)),
             stop,
         })
     }
@@ -426,35 +444,10 @@ impl Analyzer {
     }
 }
 
-fn algorithm_name(a: rust_stemmers::Algorithm) -> &'static str {
-    use rust_stemmers::Algorithm::*;
-    match a {
-        Arabic => "arabic",
-        Danish => "danish",
-        Dutch => "dutch",
-        English => "english",
-        Finnish => "finnish",
-        French => "french",
-        German => "german",
-        Greek => "greek",
-        Hungarian => "hungarian",
-        Italian => "italian",
-        Norwegian => "norwegian",
-        Portuguese => "portuguese",
-        Romanian => "romanian",
-        Russian => "russian",
-        Spanish => "spanish",
-        Swedish => "swedish",
-        Tamil => "tamil",
-        Turkish => "turkish",
-    }
-}
-
 /// Stop words by language (folded, sorted). They are not scored alone,
 /// but keep their positions, so phrases with them still match.
 pub fn stop_words(language: &str) -> &'static [&'static str] {
-    let lower = language.trim().to_ascii_lowercase();
-    match lower.split(['-', '_']).next().unwrap_or("") {
+    match primary_tag(language).as_str() {
         "en" | "english" => EN,
         "de" | "german" => DE,
         "fr" | "french" => FR,
