@@ -11,7 +11,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use pulldown_cmark::{html, Options, Parser};
+use pulldown_cmark::{html, Parser};
 use rayon::prelude::*;
 
 fn die(msg: &str) -> ! {
@@ -69,13 +69,12 @@ fn main() {
         std::fs::create_dir_all(out.join(d))
             .unwrap_or_else(|e| die(&format!("{}: {e}", d.display())));
     }
-    let opts = Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES
-        | Options::ENABLE_GFM
-        | Options::ENABLE_SMART_PUNCTUATION;
+    // The handbook's own extensions, with smart punctuation as the
+    // benchmark's book.toml has it.
+    let opts = handbook::markdown::parser_options(&handbook::config::MarkdownOptions {
+        allow_html: false,
+        smart_punctuation: true,
+    });
     let bytes: u64 = files
         .par_iter()
         .map(|rel| {

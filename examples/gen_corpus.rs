@@ -542,11 +542,9 @@ impl Vocab {
         for t in LEADERSHIP_TERMS {
             content.push(words.len());
             words.push(t.to_string());
-            for _ in 0..1 {
-                if let Some(m) = made_iter.next() {
-                    content.push(words.len());
-                    words.push(m);
-                }
+            if let Some(m) = made_iter.next() {
+                content.push(words.len());
+                words.push(m);
             }
         }
         for m in made_iter {
@@ -556,7 +554,7 @@ impl Vocab {
         let mut cumulative = Vec::with_capacity(words.len());
         let mut total = 0.0;
         for rank in 0..words.len() {
-            total += 1.0 / (rank as f64 + 2.7).powf(1.0);
+            total += 1.0 / (rank as f64 + 2.7);
             cumulative.push(total);
         }
         Vocab {
@@ -631,8 +629,6 @@ struct Chapter {
     summary: String,
     /// Position among its siblings, from 1.
     order: usize,
-    #[allow(dead_code)]
-    depth: usize,
     /// Lessons in this chapter (leaf chapters only).
     lessons: Vec<usize>,
     /// Sub-chapters (top-level chapters only).
@@ -712,7 +708,6 @@ impl Corpus {
                 summary: String::new(),
                 title,
                 order: t + 1,
-                depth: 1,
                 lessons: Vec::new(),
                 children: Vec::new(),
             });
@@ -736,7 +731,6 @@ impl Corpus {
                     summary: String::new(),
                     title,
                     order: s + 1,
-                    depth: 2,
                     lessons: Vec::new(),
                     children: Vec::new(),
                 });
@@ -1112,14 +1106,13 @@ fn lesson_text(c: &Corpus, l: &Lesson, fmt: Format) -> String {
     w.para();
     // Blocks are spread over the sections; the sizes aim at ~900 words.
     let facilitator = w.rng.chance(20);
-    let sections: Vec<usize> = (0..l.headings.len()).collect();
-    let table_at = w.rng.below(sections.len());
-    let callout_at = w.rng.below(sections.len());
-    let exercise_at = w.rng.range(sections.len() / 2, sections.len() - 1);
+    let sections = l.headings.len();
+    let table_at = w.rng.below(sections);
+    let callout_at = w.rng.below(sections);
+    let exercise_at = w.rng.range(sections / 2, sections - 1);
     let target_words = w.rng.range(850, 950);
-    let remaining = sections.len();
-    for (k, &h) in sections.iter().enumerate() {
-        let (level, text, _) = &l.headings[h];
+    let remaining = sections;
+    for (k, (level, text, _)) in l.headings.iter().enumerate() {
         writeln!(w.out, "{} {text}\n", "#".repeat(*level as usize)).unwrap();
         w.words += text.split(' ').count();
         let budget = target_words.saturating_sub(w.words) / (remaining - k).max(1);
@@ -1131,7 +1124,7 @@ fn lesson_text(c: &Corpus, l: &Lesson, fmt: Format) -> String {
         if k == callout_at {
             w.callout(false);
         }
-        if facilitator && k == sections.len() - 1 {
+        if facilitator && k == sections - 1 {
             w.callout(true);
         }
         if k == exercise_at {
@@ -1139,7 +1132,7 @@ fn lesson_text(c: &Corpus, l: &Lesson, fmt: Format) -> String {
         }
         let mut turn = 0;
         while w.words - before < budget {
-            match (turn + h) % 4 {
+            match (turn + k) % 4 {
                 1 => w.list(),
                 3 if w.rng.chance(30) => w.quote(),
                 _ => w.para(),
@@ -1715,7 +1708,7 @@ fn write_handbook(c: &Corpus, o: &mut Out) {
     );
     for (ci, ch) in c.chapters.iter().enumerate() {
         o.write(
-            &format!("{}/index.md", prefix_content(&ch.dir)),
+            &format!("content/{}/index.md", ch.dir),
             &format!(
                 "---\ntitle: {}\nsummary: {}\n---\n\n{}",
                 yaml_str(&ch.title),
@@ -1754,10 +1747,6 @@ fn write_handbook(c: &Corpus, o: &mut Out) {
     writeln!(w, "length: {}", total + 20).unwrap();
     w.push_str(&sessions);
     o.write("content/workshops/half-day.yaml", &w);
-}
-
-fn prefix_content(dir: &str) -> String {
-    format!("content/{dir}")
 }
 
 fn write_mdbook(c: &Corpus, o: &mut Out) {

@@ -105,7 +105,9 @@ pub fn heading_slug(text: &str) -> String {
     }
 }
 
-fn parser_options(o: &MarkdownOptions) -> Options {
+/// The pulldown-cmark extensions the handbook turns on (also used by the
+/// speed benchmark's floor, so that both parse the same way).
+pub fn parser_options(o: &MarkdownOptions) -> Options {
     let mut opts = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
