@@ -63,8 +63,12 @@ pub struct FileEntry {
     bytes: Arc<[u8]>,
 }
 
-#[derive(Clone, PartialEq, Eq)]
-struct Stamp {
+/// What identifies a version of a file: a change to any of these is a
+/// change to the file (also what `serve --poll` compares). Inode and change
+/// time, where the platform has them, tell a file replaced by a rename, or
+/// rewritten within the same clock tick.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Stamp {
     len: u64,
     modified: Option<SystemTime>,
     ino: u64,
@@ -73,7 +77,7 @@ struct Stamp {
 }
 
 impl Stamp {
-    fn of(meta: &std::fs::Metadata) -> Stamp {
+    pub(crate) fn of(meta: &std::fs::Metadata) -> Stamp {
         #[cfg(unix)]
         let (ino, dev, ctime) = {
             use std::os::unix::fs::MetadataExt;

@@ -173,20 +173,27 @@ impl Config {
         self.root.join("themes")
     }
 
+    /// The error for a folder without `book.toml`, if `root` is one.
+    pub fn require_book(root: &Path) -> Result<(), Failure> {
+        let path = root.join("book.toml");
+        if path.exists() {
+            return Ok(());
+        }
+        Err(Diagnostic::file(
+            crate::diag::Severity::Error,
+            path.display().to_string(),
+            "no book.toml here: this folder is not a handbook",
+        )
+        .with_hint(
+            "run `handbook init DIR` to create one, or pass the handbook folder as an argument",
+        )
+        .into())
+    }
+
     /// Reads `<root>/book.toml`. The output folder defaults to `output-dir`.
     pub fn load(root: &Path) -> Result<Config, Failure> {
+        Config::require_book(root)?;
         let path = root.join("book.toml");
-        if !path.exists() {
-            return Err(Diagnostic::file(
-                crate::diag::Severity::Error,
-                path.display().to_string(),
-                "no book.toml here: this folder is not a handbook",
-            )
-            .with_hint(
-                "run `handbook init DIR` to create one, or pass the handbook folder as an argument",
-            )
-            .into());
-        }
         let bytes = fsx::read(&path).map_err(io_diag)?;
         let text = crate::discover::decode(&bytes, "book.toml").map_err(Failure::from)?;
         let source = Source::new("book.toml", text);

@@ -60,6 +60,14 @@ impl OutputFile {
     }
 }
 
+/// The bytes of the file at `path` in `files`, which are sorted by path.
+pub fn find_file<'a>(files: &'a [OutputFile], path: &str) -> Option<&'a [u8]> {
+    files
+        .binary_search_by(|f| f.path.as_str().cmp(path))
+        .ok()
+        .map(|i| &*files[i].bytes)
+}
+
 /// A built site, in memory.
 #[derive(Debug)]
 pub struct Site {
@@ -75,10 +83,7 @@ pub struct Site {
 
 impl Site {
     pub fn get(&self, path: &str) -> Option<&[u8]> {
-        self.files
-            .binary_search_by(|f| f.path.as_str().cmp(path))
-            .ok()
-            .map(|i| &*self.files[i].bytes)
+        find_file(&self.files, path)
     }
     pub fn text(&self, path: &str) -> Option<&str> {
         self.get(path).and_then(|b| std::str::from_utf8(b).ok())

@@ -24,7 +24,7 @@ fn an_open_page_reloads_shows_errors_and_recovers() {
     let hb = small_handbook();
     let path = hb.path().join("content/01-basics/02-second.md");
     write(&path, &long_lesson("FIRST-VERSION"));
-    let s = Served::start(hb.path(), &["--debounce-ms", "150"]);
+    let s = Served::start(hb.path(), &DEBOUNCE);
     let b = browser();
     b.goto(&format!("http://127.0.0.1:{}/basics/second.html", s.port));
     b.wait_for(
@@ -88,7 +88,7 @@ fn an_open_page_reloads_shows_errors_and_recovers() {
 fn a_page_opened_while_the_build_is_broken_shows_the_overlay_at_once() {
     let hb = small_handbook();
     let path = hb.path().join("content/01-basics/02-second.md");
-    let s = Served::start(hb.path(), &["--debounce-ms", "150"]);
+    let s = Served::start(hb.path(), &DEBOUNCE);
     let ev = s.events();
     save(
         Save::Plain,

@@ -121,33 +121,21 @@ fn editions_and_drafts() {
     // Drafts are shown by default; --no-drafts previews the published site.
     let s = Served::start(hb.path(), &[]);
     assert!(s.page("/basics/draft.html").contains("Not finished."));
-    assert_serves(&s, Edition::Participant, true);
+    s.assert_serves_clean_build(Edition::Participant, true);
     drop(s);
     let s = Served::start(hb.path(), &["--no-drafts"]);
     assert_eq!(s.get("/basics/draft.html").status, 404);
-    assert_serves(&s, Edition::Participant, false);
+    s.assert_serves_clean_build(Edition::Participant, false);
     drop(s);
     let s = Served::start(hb.path(), &["--edition", "facilitator"]);
-    assert_serves(&s, Edition::Facilitator, true);
-}
-
-/// The served home page is the one a clean build of that configuration makes.
-fn assert_serves(s: &Served, edition: Edition, drafts: bool) {
-    let config = handbook::serve::serve_config(&s.root, edition, drafts).unwrap();
-    let site = handbook::build(&config).unwrap();
-    let served = handbook::serve::http::strip_injected(&s.get("/").body);
-    assert!(
-        served == site.get("index.html").unwrap(),
-        "{edition:?}, drafts {drafts}"
-    );
-    assert_eq!(s.status()["files"].as_u64(), Some(site.files.len() as u64));
+    s.assert_serves_clean_build(Edition::Facilitator, true);
 }
 
 #[test]
 fn serving_writes_nothing() {
     let hb = small_handbook();
     let before: Vec<_> = walk(hb.path());
-    let s = Served::start(hb.path(), &["--debounce-ms", "150"]);
+    let s = Served::start(hb.path(), &DEBOUNCE);
     let ev = s.events();
     save(
         Save::Plain,

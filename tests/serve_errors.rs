@@ -8,8 +8,6 @@ use std::fs;
 
 use serve_common::*;
 
-const DEBOUNCE: [&str; 2] = ["--debounce-ms", "150"];
-
 #[test]
 fn an_error_is_reported_everywhere_and_a_fix_reloads() {
     let hb = small_handbook();
@@ -60,7 +58,7 @@ fn an_error_is_reported_everywhere_and_a_fix_reloads() {
     assert_eq!(status["diagnostics"].as_array().unwrap().len(), 2);
     // A page opened now learns of the error when it connects.
     let late = s.events();
-    let state = late.state.lock().unwrap().clone().unwrap();
+    let state = late.state.clone();
     assert_eq!(state["diagnostics"].as_array().unwrap().len(), 2);
     assert_eq!(state["generation"].as_u64(), Some(g));
 
@@ -89,7 +87,7 @@ fn an_error_is_reported_everywhere_and_a_fix_reloads() {
     assert!(s.page("/basics/second.html").contains("Fixed body."));
     assert!(s.status()["diagnostics"].as_array().unwrap().is_empty());
     let reconnected = s.events();
-    let state = reconnected.state.lock().unwrap().clone().unwrap();
+    let state = reconnected.state.clone();
     assert!(state["diagnostics"].as_array().unwrap().is_empty());
 }
 
@@ -105,7 +103,7 @@ fn a_handbook_that_does_not_build_yet_is_served_once_fixed() {
     let s = Served::start(hb.path(), &DEBOUNCE);
     let ev = s.events();
     assert_eq!(ev.generation(), 0);
-    let state = ev.state.lock().unwrap().clone().unwrap();
+    let state = ev.state.clone();
     let diags = state["diagnostics"].as_array().unwrap();
     assert!(!diags.is_empty());
     assert!(

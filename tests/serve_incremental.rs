@@ -8,20 +8,13 @@ mod serve_common;
 use std::fs;
 use std::path::Path;
 
-use handbook::{BuildCache, Config, Edition};
+use handbook::{BuildCache, Edition};
 use serve_common::*;
-
-fn config(root: &Path, edition: Edition, drafts: bool) -> Option<Config> {
-    handbook::serve::serve_config(root, edition, drafts).ok()
-}
 
 /// Builds clean and through the cache, and requires the same outcome.
 fn assert_same(root: &Path, cache: &BuildCache, edition: Edition, drafts: bool, step: &str) {
-    let Some(config) = config(root, edition, drafts) else {
-        // book.toml itself is broken: both paths fail the same way.
-        assert!(handbook::serve::serve_config(root, edition, drafts).is_err());
-        return;
-    };
+    let config = handbook::serve::serve_config(root, edition, drafts)
+        .unwrap_or_else(|f| panic!("{step}: book.toml does not load:\n{f}"));
     let clean = handbook::build(&config);
     let cached = handbook::build_cached(&config, cache);
     match (clean, cached) {
@@ -217,7 +210,7 @@ fn a_running_server_serves_exactly_a_clean_build_after_edits() {
     let hb = sample_handbook();
     let root = hb.path();
     let ch2 = root.join("content/02-leading-through-a-clear-mission");
-    let s = Served::start(root, &["--debounce-ms", "150"]);
+    let s = Served::start(root, &DEBOUNCE);
     let ev = s.events();
     let mut g = ev.generation();
     let mut step = |what: &str, f: &dyn Fn()| {
@@ -268,17 +261,5 @@ fn a_running_server_serves_exactly_a_clean_build_after_edits() {
         })
     });
 
-    let config = handbook::serve::serve_config(root, Edition::Participant, true).unwrap();
-    let clean = handbook::build(&config).unwrap();
-    assert_eq!(s.status()["files"].as_u64(), Some(clean.files.len() as u64));
-    for f in &clean.files {
-        let r = s.get(&format!("/{}", f.path));
-        assert_eq!(r.status, 200, "{}", f.path);
-        let body = if f.path.ends_with(".html") {
-            handbook::serve::http::strip_injected(&r.body)
-        } else {
-            r.body
-        };
-        assert!(body == *f.bytes, "{} differs from a clean build", f.path);
-    }
+    s.assert_serves_clean_build(Edition::Participant, true);
 }

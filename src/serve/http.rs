@@ -296,15 +296,25 @@ pub fn strip_injected(html: &[u8]) -> Vec<u8> {
 type Out = Response<BoxBody<Bytes, Infallible>>;
 
 fn respond(status: u16, ctype: &str, body: Vec<u8>, extra: &[(&str, &str)]) -> Out {
-    let mut r = Response::new(Full::new(Bytes::from(body)).boxed());
+    with_headers(
+        Response::new(Full::new(Bytes::from(body)).boxed()),
+        status,
+        ctype,
+        extra,
+    )
+}
+
+/// Headers every answer carries, live-reload stream included.
+const COMMON_HEADERS: [(&str, &str); 3] = [
+    ("cache-control", "no-store"),
+    ("x-content-type-options", "nosniff"),
+    ("referrer-policy", "no-referrer"),
+];
+
+fn with_headers(mut r: Out, status: u16, ctype: &str, extra: &[(&str, &str)]) -> Out {
     *r.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let headers = [
-        ("content-type", ctype),
-        ("cache-control", "no-store"),
-        ("x-content-type-options", "nosniff"),
-        ("referrer-policy", "no-referrer"),
-    ];
-    for (k, v) in headers.iter().chain(extra) {
+    let content_type = [("content-type", ctype)];
+    for (k, v) in content_type.iter().chain(&COMMON_HEADERS).chain(extra) {
         if let (Ok(k), Ok(v)) = (
             HeaderName::from_bytes(k.as_bytes()),
             HeaderValue::from_str(v),
@@ -361,23 +371,7 @@ pub fn start(listener: TcpListener, shared: Arc<Shared>) -> std::io::Result<()> 
                     tokio::spawn(async move {
                         let service = hyper::service::service_fn(move |req| {
                             let shared = shared.clone();
-                            async move {
-                                // The search index comes a moment after the
-                                // pages: its files (and the status, which
-                                // counts them) wait for it. An index given
-                                // up for a newer site sends them on to that.
-                                let snap = loop {
-                                    let snap = shared.snapshot();
-                                    if !waits_for_search(req.uri().path()) {
-                                        break snap;
-                                    }
-                                    match &snap.search {
-                                        Some(slot) if !slot.ready().await => continue,
-                                        _ => break snap,
-                                    }
-                                };
-                                Ok::<_, Infallible>(handle(req, &shared, snap))
-                            }
+                            async move { Ok::<_, Infallible>(handle(req, &shared).await) }
                         });
                         // A malformed request ends its connection, nothing more.
                         let _ = hyper::server::conn::http1::Builder::new()
@@ -395,13 +389,22 @@ pub fn start(listener: TcpListener, shared: Arc<Shared>) -> std::io::Result<()> 
     Ok(())
 }
 
-/// Whether a request (by its raw path) is for the search index or the status.
-fn waits_for_search(raw: &str) -> bool {
-    raw.starts_with("/_search/") || raw.starts_with(&format!("/{STATUS}"))
+/// The site to answer from. The search index comes a moment after the
+/// pages: a request that needs it (its files, and the status, which counts
+/// them) waits until it is built; an index given up for a newer site sends
+/// the request on to that one.
+async fn snapshot_for(shared: &Shared, needs_index: bool) -> Snapshot {
+    loop {
+        let snap = shared.snapshot();
+        match &snap.search {
+            Some(slot) if needs_index && !slot.ready().await => continue,
+            _ => return snap,
+        }
+    }
 }
 
-/// Answers one request from `snap`, the site served when it arrived.
-pub fn handle(req: Request<Incoming>, shared: &Arc<Shared>, snap: Snapshot) -> Out {
+/// Answers one request.
+pub async fn handle(req: Request<Incoming>, shared: &Arc<Shared>) -> Out {
     let method = req.method().clone();
     if method != Method::GET && method != Method::HEAD {
         return respond(
@@ -429,7 +432,13 @@ pub fn handle(req: Request<Incoming>, shared: &Arc<Shared>, snap: Snapshot) -> O
         Ok(p) => p,
         Err(_) => return plain(400, "bad request: invalid path"),
     };
-    if let Some(own) = path.strip_prefix(PREFIX) {
+    let own = path.strip_prefix(PREFIX);
+    let snap = snapshot_for(
+        shared,
+        path.starts_with("_search/") || own == Some("status"),
+    )
+    .await;
+    if let Some(own) = own {
         return match own {
             "events" => events(&req, shared),
             "live.js" => respond(
@@ -475,15 +484,6 @@ fn site_file(target: &str, shared: &Arc<Shared>, snap: Snapshot, path: &str) -> 
         path.to_string()
     };
     let search = snap.search.as_deref();
-    if file.starts_with("_search/") && search.is_some_and(|s| s.files().is_none()) {
-        // Only a path spelt so that it did not wait gets here.
-        return respond(
-            503,
-            "text/plain; charset=utf-8",
-            b"the search index is being built; try again\n".to_vec(),
-            &[("retry-after", "1")],
-        );
-    }
     if let Some(bytes) = site.get(&file).or_else(|| search?.get(&file)) {
         let ctype = content_type(&file);
         let body = if ctype.starts_with("text/html") {
@@ -498,7 +498,7 @@ fn site_file(target: &str, shared: &Arc<Shared>, snap: Snapshot, path: &str) -> 
         let mut location = format!("/{}/", percent_encode_path(path));
         if let Some((_, q)) = target.split_once('?') {
             location.push('?');
-            location.push_str(&percent_encode_path(q));
+            location.push_str(q); // already encoded, and checked by hyper
         }
         return respond(
             301,
@@ -594,9 +594,7 @@ fn events(req: &Request<Incoming>, shared: &Arc<Shared>) -> Out {
         );
     }
     let (tx, rx) = tokio::sync::mpsc::channel::<Arc<str>>(32);
-    if !shared.add_client(tx) {
-        return plain(503, "too many live-reload connections");
-    }
+    shared.add_client(tx);
     // Registered before the state is read: an event in between is queued,
     // and the page ignores what it already knows.
     let first = format!("retry: 1000\n\n{}", event_state(shared, &shared.snapshot()));
@@ -605,15 +603,12 @@ fn events(req: &Request<Incoming>, shared: &Arc<Shared>) -> Out {
         rx,
         ping: tokio::time::interval_at(tokio::time::Instant::now() + KEEPALIVE, KEEPALIVE),
     };
-    let mut r = Response::new(body.boxed());
-    for (k, v) in [
-        ("content-type", "text/event-stream; charset=utf-8"),
-        ("cache-control", "no-store"),
-        ("x-content-type-options", "nosniff"),
-    ] {
-        r.headers_mut().insert(k, HeaderValue::from_static(v));
-    }
-    r
+    with_headers(
+        Response::new(body.boxed()),
+        200,
+        "text/event-stream; charset=utf-8",
+        &[],
+    )
 }
 
 /// The body of a live-reload stream: the first event, then whatever the

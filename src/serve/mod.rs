@@ -24,7 +24,7 @@ pub mod watch;
 
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{mpsc, Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
@@ -132,12 +132,11 @@ pub struct SearchSlot {
     /// was published first and the index was given up.
     state: std::sync::OnceLock<Option<Vec<OutputFile>>>,
     settled: tokio::sync::Notify,
-    /// Tells the job building the files to give up.
-    cancel: AtomicBool,
 }
 
 impl SearchSlot {
-    /// Stores the files and wakes every waiting request.
+    /// Stores the files and wakes every waiting request (nothing, once
+    /// superseded).
     pub fn fill(&self, files: Vec<OutputFile>) {
         let _ = self.state.set(Some(files));
         self.settled.notify_waiters();
@@ -146,13 +145,14 @@ impl SearchSlot {
     /// A newer site is published: stop building this index, and send
     /// waiting requests on to the newer site.
     pub fn supersede(&self) {
-        self.cancel.store(true, Ordering::SeqCst);
         let _ = self.state.set(None);
         self.settled.notify_waiters();
     }
 
+    /// Whether the job building the files should give up: while it runs,
+    /// only [`SearchSlot::supersede`] settles the slot.
     fn cancelled(&self) -> bool {
-        self.cancel.load(Ordering::SeqCst)
+        self.state.get().is_some()
     }
 
     /// The files, once built.
@@ -173,11 +173,7 @@ impl SearchSlot {
     }
 
     pub fn get(&self, path: &str) -> Option<&[u8]> {
-        let files = self.files()?;
-        files
-            .binary_search_by(|f| f.path.as_str().cmp(path))
-            .ok()
-            .map(|i| &*files[i].bytes)
+        crate::find_file(self.files()?, path)
     }
 }
 
@@ -186,8 +182,6 @@ impl SearchSlot {
 /// kept waiting by an index.
 pub struct SearchWorker {
     pool: Option<rayon::ThreadPool>,
-    /// The slot of the newest published site.
-    current: Mutex<Option<Arc<SearchSlot>>>,
     timings: bool,
 }
 
@@ -200,23 +194,7 @@ impl SearchWorker {
             .start_handler(|_| lower_priority())
             .build()
             .ok();
-        SearchWorker {
-            pool,
-            current: Mutex::new(None),
-            timings,
-        }
-    }
-
-    /// A site is about to be published with `slot`: the previous site's
-    /// index is no longer wanted.
-    pub fn replace(&self, slot: Option<Arc<SearchSlot>>) {
-        let old = std::mem::replace(
-            &mut *self.current.lock().unwrap_or_else(|e| e.into_inner()),
-            slot,
-        );
-        if let Some(old) = old {
-            old.supersede();
-        }
+        SearchWorker { pool, timings }
     }
 
     /// Builds `job` into `slot` in the background.
@@ -224,23 +202,19 @@ impl SearchWorker {
         let timings = self.timings;
         let work = move || {
             let started = Instant::now();
-            // A panic must not leave requests waiting for ever.
             let files = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 job.run_until(&|| slot.cancelled())
             }));
-            match files {
-                Ok(Some(files)) => {
-                    slot.fill(files);
-                    if timings {
-                        eprintln!(
-                            "  search index ready {:.1} ms after the pages",
-                            started.elapsed().as_secs_f64() * 1000.0
-                        );
-                    }
-                }
-                Ok(None) => {}
-                Err(_) => slot.fill(Vec::new()),
+            if timings && matches!(files, Ok(Some(_))) {
+                eprintln!(
+                    "  search index ready {:.1} ms after the pages",
+                    started.elapsed().as_secs_f64() * 1000.0
+                );
             }
+            // Whatever happened, the slot settles: a job given up finds it
+            // superseded already, and a failed one (or a panic) leaves an
+            // empty index rather than requests waiting for ever.
+            slot.fill(files.ok().flatten().unwrap_or_default());
         };
         match &self.pool {
             Some(pool) => pool.spawn(work),
@@ -311,17 +285,20 @@ impl Shared {
     /// Swaps in a new site, then tells every client to reload. `search`
     /// is its index, filled later (requests for its files wait for it).
     pub fn publish_site(&self, site: Site, search: Option<Arc<SearchSlot>>) -> u64 {
+        let old_search;
         let generation = {
             let mut s = self.state.write().unwrap_or_else(|e| e.into_inner());
             s.site = Some(Arc::new(site));
-            s.search = search.clone();
+            old_search = std::mem::replace(&mut s.search, search);
             s.generation += 1;
             s.failure = None;
             s.generation
         };
         // Only now, with the new site in place, is the old index dropped:
         // requests waiting for it move on to the new one.
-        self.search.replace(search);
+        if let Some(old) = old_search {
+            old.supersede();
+        }
         self.builds.fetch_add(1, Ordering::SeqCst);
         // The new site is in place: only now may pages reload.
         self.broadcast(&http::event_reload(self, generation));
@@ -341,13 +318,16 @@ impl Shared {
         self.broadcast(&http::event_failed(self, generation, &views));
     }
 
-    pub(crate) fn add_client(&self, tx: tokio::sync::mpsc::Sender<Arc<str>>) -> bool {
+    /// Adds a live-reload stream. Streams whose page has gone are dropped;
+    /// past the limit the oldest stream is closed (an open page reconnects
+    /// by itself), so the newest page always gets live reload.
+    pub(crate) fn add_client(&self, tx: tokio::sync::mpsc::Sender<Arc<str>>) {
         let mut c = self.clients.lock().unwrap_or_else(|e| e.into_inner());
+        c.retain(|tx| !tx.is_closed());
         if c.len() >= http::MAX_LIVE_CLIENTS {
-            return false;
+            c.remove(0);
         }
         c.push(tx);
-        true
     }
 
     fn broadcast(&self, message: &str) {
@@ -391,17 +371,7 @@ pub fn serve_config(root: &Path, edition: Edition, drafts: bool) -> Result<Confi
 
 pub fn run(args: &ServeArgs, quiet: bool) -> Result<(), Failure> {
     let printer = Printer::for_stderr();
-    if !args.dir.join("book.toml").is_file() {
-        return Err(Diagnostic::file(
-            Severity::Error,
-            args.dir.join("book.toml").display().to_string(),
-            "no book.toml here: this folder is not a handbook",
-        )
-        .with_hint(
-            "run `handbook init DIR` to create one, or pass the handbook folder as an argument",
-        )
-        .into());
-    }
+    Config::require_book(&args.dir)?;
     let root = args.dir.canonicalize().map_err(|e| {
         Failure::from(Diagnostic::file(
             Severity::Error,

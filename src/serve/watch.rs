@@ -71,6 +71,15 @@ pub struct Layout {
 }
 
 impl Layout {
+    /// The folder of a logo that lies in a folder of its own (`assets/`),
+    /// which the watches of the top level, `content/` and `themes/` miss.
+    pub fn logo_dir(&self) -> Option<PathBuf> {
+        let dir = self.logo.as_ref()?.parent()?;
+        let covered =
+            dir == self.root || dir.starts_with(&self.content) || dir.starts_with(&self.themes);
+        (!covered && dir.is_dir()).then(|| dir.to_path_buf())
+    }
+
     /// `root` should be canonical: events report paths under the watched ones.
     pub fn new(root: &Path, config: Option<&Config>) -> Layout {
         let outputs = match config {
@@ -272,6 +281,10 @@ impl Watch {
                 watched.push(dir.clone());
             }
         }
+        if let Some(dir) = layout.logo_dir() {
+            inner.watch(&dir, RecursiveMode::NonRecursive)?;
+            watched.push(dir);
+        }
         Ok(Watch {
             inner: Inner::Native(inner),
             tx,
@@ -342,36 +355,13 @@ impl Watch {
                 }
             }
         }
-        None
-    }
-}
-
-/// What polling compares: a change to any of these is a change to the file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Stamp {
-    len: u64,
-    modified: Option<std::time::SystemTime>,
-    /// Inode and change time, where the platform has them: a file replaced
-    /// by a rename, or rewritten within the same clock tick, still differs.
-    ino: u64,
-    ctime: (i64, i64),
-}
-
-impl Stamp {
-    fn of(meta: &std::fs::Metadata) -> Stamp {
-        #[cfg(unix)]
-        let (ino, ctime) = {
-            use std::os::unix::fs::MetadataExt;
-            (meta.ino(), (meta.ctime(), meta.ctime_nsec()))
-        };
-        #[cfg(not(unix))]
-        let (ino, ctime) = (0, (0, 0));
-        Stamp {
-            len: meta.len(),
-            modified: meta.modified().ok(),
-            ino,
-            ctime,
+        // A logo moved to a folder of its own by an edit of book.toml.
+        if let Some(dir) = layout.logo_dir().filter(|d| !self.watched.contains(d)) {
+            if inner.watch(&dir, RecursiveMode::NonRecursive).is_ok() {
+                self.watched.push(dir);
+            }
         }
+        None
     }
 }
 
@@ -426,14 +416,19 @@ impl Poller {
         Poller { stop }
     }
 
-    fn scan(layout: &Layout) -> std::collections::HashMap<PathBuf, Stamp> {
+    fn scan(layout: &Layout) -> std::collections::HashMap<PathBuf, crate::cache::Stamp> {
         let mut out = std::collections::HashMap::new();
         let top = walkdir::WalkDir::new(&layout.root)
             .min_depth(1)
             .max_depth(1);
         for e in top.into_iter().filter_map(Result::ok) {
             if let Ok(m) = e.metadata() {
-                out.insert(e.path().to_path_buf(), Stamp::of(&m));
+                out.insert(e.path().to_path_buf(), crate::cache::Stamp::of(&m));
+            }
+        }
+        if let Some(logo) = layout.logo_dir().and(layout.logo.as_ref()) {
+            if let Ok(m) = std::fs::metadata(logo) {
+                out.insert(logo.clone(), crate::cache::Stamp::of(&m));
             }
         }
         for dir in [&layout.content, &layout.themes] {
@@ -446,7 +441,7 @@ impl Poller {
                 });
             for e in walk.filter_map(Result::ok) {
                 if let Ok(m) = e.metadata() {
-                    out.insert(e.path().to_path_buf(), Stamp::of(&m));
+                    out.insert(e.path().to_path_buf(), crate::cache::Stamp::of(&m));
                 }
             }
         }

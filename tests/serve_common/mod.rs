@@ -6,6 +6,7 @@
 //! output, with a deadline that only turns a hang into a clear failure.
 
 #![allow(dead_code)]
+// (Each test binary uses only some of these helpers.)
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, TcpStream};
@@ -63,6 +64,11 @@ pub fn small_handbook() -> tempfile::TempDir {
     );
     dir
 }
+
+/// `--debounce-ms 150`: the save patterns are several system calls made by
+/// the tests, and on a busy machine the test thread can pause between two
+/// of them for longer than an editor ever does.
+pub const DEBOUNCE: [&str; 2] = ["--debounce-ms", "150"];
 
 pub fn lesson(title: &str, body: &str) -> String {
     format!("---\ntitle: {title}\n---\n\n## Section\n\n{body}\n")
@@ -238,10 +244,6 @@ impl Served {
     }
 
     /// The exit status if the process has ended.
-    pub fn exited(&mut self) -> Option<std::process::ExitStatus> {
-        self.child.try_wait().unwrap()
-    }
-
     pub fn connect(&self) -> TcpStream {
         let s = TcpStream::connect(("127.0.0.1", self.port)).expect("connect to the server");
         s.set_read_timeout(Some(DEADLINE)).unwrap();
@@ -277,7 +279,7 @@ impl Served {
             .unwrap_or_else(|| panic!("no HTTP response to {method} {target}"))
     }
 
-    /// The text of a page as served, without the live-reload script.
+    /// The text of a page as served (live-reload script included).
     pub fn page(&self, path: &str) -> String {
         let r = self.get(path);
         assert_eq!(r.status, 200, "GET {path}: {}", r.text());
@@ -288,12 +290,35 @@ impl Served {
         serde_json::from_slice(&self.get("/__handbook/status").body).unwrap()
     }
 
+    /// Requires the server to serve exactly what a clean build of its
+    /// configuration makes: the same files, byte for byte (HTML with the
+    /// live-reload script taken out again), search index included.
+    pub fn assert_serves_clean_build(&self, edition: handbook::Edition, drafts: bool) {
+        let config = handbook::serve::serve_config(&self.root, edition, drafts).unwrap();
+        let clean = handbook::build(&config).unwrap();
+        assert_eq!(
+            self.status()["files"].as_u64(),
+            Some(clean.files.len() as u64),
+            "{edition:?}, drafts {drafts}: file count"
+        );
+        for f in &clean.files {
+            let r = self.get(&format!("/{}", f.path));
+            assert_eq!(r.status, 200, "{}", f.path);
+            let body = if f.path.ends_with(".html") {
+                handbook::serve::http::strip_injected(&r.body)
+            } else {
+                r.body
+            };
+            assert!(body == *f.bytes, "{} differs from a clean build", f.path);
+        }
+    }
+
     /// Opens the live-reload stream and waits for its first (`state`) event.
     pub fn events(&self) -> Events {
-        let ev = Events::open(self, &[]).expect("the live-reload stream opens");
+        let mut ev = Events::open(self, &[]).expect("the live-reload stream opens");
         let (kind, data) = ev.next("the first event");
         assert_eq!(kind, "state", "{data}");
-        ev.state.lock().unwrap().replace(data);
+        ev.state = data;
         ev
     }
 }
@@ -415,9 +440,8 @@ pub fn short(v: &Value) -> String {
 pub struct Events {
     rx: mpsc::Receiver<(String, Value)>,
     stream: TcpStream,
-    /// The first `state` event.
-    pub state: Mutex<Option<Value>>,
-    pub status: u16,
+    /// The first `state` event (`Null` until [`Served::events`] reads it).
+    pub state: Value,
 }
 
 impl Events {
@@ -499,8 +523,7 @@ impl Events {
         Ok(Events {
             rx,
             stream: s,
-            state: Mutex::new(None),
-            status: resp.status,
+            state: Value::Null,
         })
     }
 
@@ -546,9 +569,7 @@ impl Events {
     }
 
     pub fn generation(&self) -> u64 {
-        self.state.lock().unwrap().as_ref().unwrap()["generation"]
-            .as_u64()
-            .unwrap()
+        self.state["generation"].as_u64().unwrap()
     }
 }
 

@@ -91,7 +91,10 @@ fn serve(root: &Path, mut stream: TcpStream) -> std::io::Result<()> {
             Some(Target::File(file)) => match std::fs::read(&file) {
                 Ok(body) => Response {
                     status: "200 OK".into(),
-                    headers: vec![("Content-Type", content_type(&file).into())],
+                    headers: vec![(
+                        "Content-Type",
+                        handbook::serve::http::content_type(&file.to_string_lossy()).into(),
+                    )],
                     body,
                 },
                 Err(_) => Response::status(404, "Not Found"),
@@ -154,26 +157,6 @@ fn percent_decode(text: &str) -> Option<String> {
         }
     }
     String::from_utf8(out).ok()
-}
-
-fn content_type(file: &Path) -> &'static str {
-    let extension = file.extension().and_then(|e| e.to_str()).unwrap_or("");
-    match extension.to_ascii_lowercase().as_str() {
-        "html" | "htm" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "json" => "application/json",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "ico" => "image/x-icon",
-        "woff2" => "font/woff2",
-        "txt" => "text/plain; charset=utf-8",
-        "xml" => "application/xml",
-        _ => "application/octet-stream",
-    }
 }
 
 struct Response {
