@@ -195,9 +195,15 @@ fn quoted_phrases_match_only_as_phrases() {
                 x["title"]
             );
         }
-        // Unquoted, the same words match more pages.
+        // Unquoted, the same words also match pages without the phrase.
         let loose = api_search(&b, &q.replace('"', ""), "{limit: 50}");
-        assert!(loose.len() >= r.len(), "{q}");
+        assert!(
+            loose.iter().any(|x| {
+                let text = format!("{} {} {}", x["title"], x["head"], x["body"]);
+                !tokens(&text).contains(phrase)
+            }),
+            "{q}: the unquoted words found only phrase matches"
+        );
     }
     // Words that exist but never side by side.
     assert!(api_search(&b, "\"mission shadowing\"", "{}").is_empty());
@@ -378,6 +384,14 @@ fn filters_keep_lessons_exercises_or_one_chapter() {
         "the list to show exercises only",
     );
     assert!(b.count(OPTIONS) > 0);
+    // The link to the search page takes the filter along.
+    let more = b.eval("return document.querySelector('#hb-search-results .hb-result-more a').getAttribute('href')");
+    assert!(
+        more.as_str()
+            .unwrap()
+            .ends_with("search.html?q=team&scope=exercise"),
+        "{more}"
+    );
     no_js_errors(&b, "filters");
 }
 

@@ -295,10 +295,8 @@
     });
   }
 
-  var groupCache = Object.create(null);
   function group(k) {
-    if (groupCache[k]) return Promise.resolve(groupCache[k]);
-    return load("d" + k, "d/" + k).then(function (g) { groupCache[k] = g; return g; });
+    return load("d" + k, "d/" + k);
   }
 
   /* ---------- Queries ---------- */
@@ -386,7 +384,10 @@
   function expand(t) {
     if (t.stop) return Promise.resolve([{ term: t.w, factor: 1, exact: true }]);
     var w = t.w;
-    return vocabShardsFor(w, t.prefix && w.length >= 3 ? w + "\uffff" : w).then(function (vs) {
+    /* Completions only from 3 letters on: shorter prefixes would depend on
+       where a vocabulary shard happens to start. */
+    var prefix = t.prefix && w.length >= 3;
+    return vocabShardsFor(w, prefix ? w + "\uffff" : w).then(function (vs) {
       var out = [];
       var seen = Object.create(null);
       function add(term, factor, exact) {
@@ -403,7 +404,7 @@
         var i = lowerBound(v.words, w);
         if (v.words[i] === w) { add(v.stems[i], 1, true); exact = true; }
       });
-      if (t.prefix) {
+      if (prefix) {
         var comp = [];
         vs.forEach(function (v) {
           for (var i = lowerBound(v.words, w); i < v.words.length && v.words[i].lastIndexOf(w, 0) === 0; i++) {
@@ -683,8 +684,7 @@
   var SNIPPET_WORDS = 26;
 
   /* Appends the part of `text` with the most matched words, marks included. */
-  function snippet(el, text, isMatch) {
-    var toks = tokens(text);
+  function snippet(el, text, toks, isMatch) {
     var hits = [];
     for (var i = 0; i < toks.length; i++) if (isMatch(toks[i].w)) hits.push(i);
     var from = 0;
@@ -754,12 +754,15 @@
       crumbs.textContent = r.crumbs.join(" \u203A ");
       a.appendChild(crumbs);
     }
-    var text = r.body;
-    if (!tokens(text).some(function (t) { return isMatch(t.w); }) && r.head) text = r.head;
+    var text = r.body, toks = tokens(text);
+    if (!toks.some(function (t) { return isMatch(t.w); }) && r.head) {
+      text = r.head;
+      toks = tokens(text);
+    }
     if (text) {
       var snip = document.createElement("span");
       snip.className = "hb-result-snippet";
-      snippet(snip, text, isMatch);
+      snippet(snip, text, toks, isMatch);
       a.appendChild(snip);
     }
   }
@@ -826,9 +829,16 @@
     });
   }
 
-  function showError(err) {
-    if (status) status.textContent = "Search is unavailable: the index could not be loaded.";
+  /* The index could not be loaded: says so in `el`, details to the console. */
+  function showError(el, err) {
+    if (el) el.textContent = "Search is unavailable: the index could not be loaded.";
     if (window.console && console.warn) console.warn(err);
+  }
+
+  function statusText(out) {
+    if (!out.results.length) return "No results";
+    return (out.complete ? plural(out.total, "result", "results") : "Many results") +
+      (!out.complete || out.total > out.results.length ? ", showing the best " + out.results.length : "");
   }
 
   function queryKey() {
@@ -868,7 +878,7 @@
     }, function (err) {
       if (mine !== seq) return;
       clear(list);
-      showError(err);
+      showError(status, err);
     });
   }
 
@@ -890,16 +900,18 @@
       li.addEventListener("mousedown", function (e) { e.preventDefault(); });
       list.appendChild(li);
     });
-    if (!out.results.length) status.textContent = "No results";
-    else if (out.complete && out.total <= out.results.length) status.textContent = plural(out.total, "result", "results");
-    else if (out.complete) status.textContent = plural(out.total, "result", "results") + ", showing the best " + out.results.length;
-    else status.textContent = "Many results, showing the best " + out.results.length;
+    status.textContent = statusText(out);
     if (out.results.length) {
       var more = document.createElement("li");
       more.className = "hb-result-more";
       more.setAttribute("role", "presentation");
       var a = document.createElement("a");
-      a.href = root + "search.html?q=" + encodeURIComponent(input.value);
+      /* The filters chosen here go along too. */
+      var opts = filterOpts(), u = new URLSearchParams();
+      u.set("q", input.value);
+      if (opts.scope) u.set("scope", opts.scope);
+      if (opts.chapter) u.set("chapter", opts.chapter);
+      a.href = root + "search.html?" + u.toString();
       a.textContent = "All results on the search page";
       a.tabIndex = -1;
       more.appendChild(a);
@@ -1008,10 +1020,7 @@
         li.appendChild(a);
         ol.appendChild(li);
       });
-      st.textContent = out.results.length
-        ? (out.complete ? plural(out.total, "result", "results") : "Many results") +
-          (out.total > out.results.length ? ", showing the best " + out.results.length : "")
-        : "No results";
+      st.textContent = statusText(out);
       pageBox.appendChild(ol);
       if (out.total > out.results.length || !out.complete) {
         var more = document.createElement("button");
@@ -1023,9 +1032,7 @@
       }
       api.last = { query: q, results: out.results.length, total: out.total };
     }, function (err) {
-      if (mine !== pageSeq) return;
-      st.textContent = "Search is unavailable: the index could not be loaded.";
-      if (window.console && console.warn) console.warn(err);
+      if (mine === pageSeq) showError(st, err);
     });
   }
 
@@ -1042,9 +1049,8 @@
     }, function (err) {
       var p = document.createElement("p");
       p.className = "hb-search-status";
-      p.textContent = "Search is unavailable: the index could not be loaded.";
       pageBox.appendChild(p);
-      if (window.console && console.warn) console.warn(err);
+      showError(p, err);
     });
     var refresh = function () {
       var u = new URLSearchParams();
@@ -1120,7 +1126,7 @@
      when the box takes the focus, before the first query). */
   api.reset = function (keepManifest) {
     var m = store.m;
-    [store, pending, vocabCache, termCache, postingCache, groupCache].forEach(function (c) {
+    [store, pending, vocabCache, termCache, postingCache].forEach(function (c) {
       for (var k in c) delete c[k];
     });
     if (keepManifest && manifest) store.m = m;
