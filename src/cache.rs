@@ -11,6 +11,7 @@
 //! | reading a file | same size, times and inode, and it had not changed for a while when read (see [`FileEntry`]) |
 //! | front matter of a page, parsing of an exercise | same path and text |
 //! | Markdown of a page | same text, path, output path and place in the book, and the same link targets in the whole book |
+//! | Markdown fields of an exercise | same file text, path and output path, and the same link targets in the whole book |
 //! | the theme's compiled templates | same template and static files |
 //! | a rendered template | same template and the same context, compared by a 128-bit digest of its binary form |
 
@@ -29,7 +30,7 @@ use crate::diag::Diagnostic;
 use crate::discover::TextFile;
 use crate::exercise::Exercise;
 use crate::frontmatter::ParsedPage;
-use crate::markdown::{Rendered, Settings};
+use crate::markdown::{ExerciseMarkdown, Rendered, Settings};
 use crate::model::{Book, Page};
 use crate::theme::{self, Theme};
 
@@ -52,6 +53,7 @@ pub struct BuildCache {
     pages: Mutex<HashMap<String, Parsed<ParsedPage>>>,
     exercises: Mutex<HashMap<String, Parsed<Exercise>>>,
     markdown: Mutex<HashMap<String, (MarkdownKey, Arc<Rendered>)>>,
+    exercise_markdown: Mutex<HashMap<String, (FieldsKey, Arc<ExerciseMarkdown>)>>,
     /// The link fingerprint of the latest build's book.
     fingerprint: AtomicU64,
     theme: Mutex<Option<(theme::Sources, Arc<Theme>)>>,
@@ -121,6 +123,16 @@ struct MarkdownKey {
     name: String,
     text: Arc<str>,
     body_offset: usize,
+    out: String,
+    fingerprint: u64,
+}
+
+/// What the Markdown fields of one exercise depend on, besides the
+/// book-wide fingerprint.
+#[derive(Clone, PartialEq, Eq)]
+struct FieldsKey {
+    name: String,
+    text: Arc<str>,
     out: String,
     fingerprint: u64,
 }
@@ -216,23 +228,57 @@ impl BuildCache {
         rendered
     }
 
+    /// The Markdown fields of every exercise: `render` for exercises whose
+    /// inputs changed, the earlier result for the rest. Runs after
+    /// [`BuildCache::markdown`], which works out the book's fingerprint.
+    pub fn exercise_markdown(
+        &self,
+        exercises: &[Exercise],
+        render: &(dyn Fn(&Exercise) -> ExerciseMarkdown + Sync),
+    ) -> Vec<Arc<ExerciseMarkdown>> {
+        let fingerprint = self.fingerprint.load(Ordering::SeqCst);
+        let old = std::mem::take(&mut *lock(&self.exercise_markdown));
+        let done: Vec<(FieldsKey, Arc<ExerciseMarkdown>)> = exercises
+            .par_iter()
+            .map(|e| {
+                let key = FieldsKey {
+                    name: e.file.source.name.clone(),
+                    text: e.file.source.text.clone(),
+                    out: e.out.clone(),
+                    fingerprint,
+                };
+                match old.get(&e.file.rel) {
+                    Some((k, m)) if *k == key => (key, m.clone()),
+                    _ => (key, Arc::new(render(e))),
+                }
+            })
+            .collect();
+        let fields = done.iter().map(|(_, m)| m.clone()).collect();
+        let kept = exercises
+            .iter()
+            .zip(done)
+            .map(|(e, entry)| (e.file.rel.clone(), entry))
+            .collect();
+        *lock(&self.exercise_markdown) = kept;
+        fields
+    }
+
     /// The compiled theme, reused while its files stay the same. Its
     /// rendered-template memo starts a new round.
     pub fn theme(&self, config: &crate::Config) -> Result<Arc<Theme>, Vec<Diagnostic>> {
         let sources = theme::read_sources(config)?;
         let mut slot = lock(&self.theme);
-        let fingerprint = self.fingerprint.load(Ordering::SeqCst);
         if let Some((s, t)) = &*slot {
             if *s == sources {
                 if let Some(m) = &t.memo {
-                    m.begin(fingerprint);
+                    m.begin();
                 }
                 return Ok(t.clone());
             }
         }
         let mut t = theme::compile(&sources)?;
         let memo = RenderMemo::default();
-        memo.begin(fingerprint);
+        memo.begin();
         t.memo = Some(memo);
         let t = Arc::new(t);
         *slot = Some((sources, t.clone()));
@@ -301,47 +347,11 @@ fn link_fingerprint(book: &Book, settings: &Settings<'_>) -> u64 {
 }
 
 /// Rendered templates by template and output path, reused when the
-/// template's context has the same digest; and the Markdown of
-/// YAML fields (exercise steps, notes, questions).
+/// template's context has the same digest.
 #[derive(Default)]
 pub struct RenderMemo {
     round: AtomicU64,
-    /// The link fingerprint of the book being rendered.
-    fingerprint: AtomicU64,
     entries: Mutex<HashMap<(String, String), MemoEntry>>,
-    fields: Mutex<HashMap<FieldKey, FieldEntry>>,
-}
-
-/// Everything the Markdown of a YAML field depends on.
-#[derive(PartialEq, Eq)]
-struct FieldKey {
-    name: String,
-    /// The whole file: diagnostics show lines of it.
-    file: Arc<str>,
-    /// The field's key path (`steps.2`): in the same file, the same place.
-    key: String,
-    text: String,
-    dir: String,
-    out: String,
-    fingerprint: u64,
-}
-
-/// Hashes the small parts only; equality still compares the whole file
-/// (cheaply: unchanged files share one allocation between builds).
-impl Hash for FieldKey {
-    fn hash<H: Hasher>(&self, h: &mut H) {
-        self.name.hash(h);
-        self.key.hash(h);
-        self.text.hash(h);
-        self.out.hash(h);
-        self.fingerprint.hash(h);
-    }
-}
-
-struct FieldEntry {
-    html: String,
-    diags: Vec<Diagnostic>,
-    used: u64,
 }
 
 struct MemoEntry {
@@ -352,52 +362,13 @@ struct MemoEntry {
 }
 
 impl RenderMemo {
-    fn begin(&self, fingerprint: u64) {
+    fn begin(&self) {
         self.round.fetch_add(1, Ordering::SeqCst);
-        self.fingerprint.store(fingerprint, Ordering::SeqCst);
     }
 
     fn sweep(&self) {
         let round = self.round.load(Ordering::SeqCst);
         lock(&self.entries).retain(|_, e| e.used == round);
-        lock(&self.fields).retain(|_, e| e.used == round);
-    }
-
-    /// The Markdown of a YAML field: `render()`'s result, or the earlier
-    /// one for the same field of the same file in the same book.
-    pub fn field_markdown(
-        &self,
-        source: &crate::diag::Source,
-        key: &str,
-        text: &str,
-        dir: &str,
-        out: &str,
-        render: impl FnOnce() -> (String, Vec<Diagnostic>),
-    ) -> (String, Vec<Diagnostic>) {
-        let round = self.round.load(Ordering::SeqCst);
-        let key = FieldKey {
-            name: source.name.clone(),
-            file: source.text.clone(),
-            key: key.to_string(),
-            text: text.to_string(),
-            dir: dir.to_string(),
-            out: out.to_string(),
-            fingerprint: self.fingerprint.load(Ordering::SeqCst),
-        };
-        if let Some(e) = lock(&self.fields).get_mut(&key) {
-            e.used = round;
-            return (e.html.clone(), e.diags.clone());
-        }
-        let (html, diags) = render();
-        lock(&self.fields).insert(
-            key,
-            FieldEntry {
-                html: html.clone(),
-                diags: diags.clone(),
-                used: round,
-            },
-        );
-        (html, diags)
     }
 
     /// `render()`'s result, or the earlier one for an identical context.

@@ -7,7 +7,8 @@
 //! 2. [`discover`]: the files under `content/`
 //! 3. [`frontmatter`], [`exercise`], [`workshop`]: front matter and YAML
 //! 4. [`model`]: order, navigation and ids
-//! 5. [`markdown`]: one parse per page (HTML, headings, search text, links)
+//! 5. [`markdown`]: one parse per page and per exercise field (HTML,
+//!    headings, search text, links)
 //! 6. [`validate`]: cross-references; every error collected
 //! 7. [`search`]: the sharded search index
 //! 8. [`theme`]: templates, embedded default plus overrides
@@ -158,6 +159,7 @@ pub struct SearchJob {
     book: model::Book,
     rendered: Vec<Arc<markdown::Rendered>>,
     exercises: Vec<exercise::Exercise>,
+    exercise_md: Vec<Arc<markdown::ExerciseMarkdown>>,
 }
 
 impl SearchJob {
@@ -173,6 +175,7 @@ impl SearchJob {
             book: &self.book,
             rendered: &self.rendered,
             exercises: &self.exercises,
+            exercise_md: &self.exercise_md,
         };
         // The settings were checked when the job was made.
         let mut files = search::build_until(&inputs, stop).ok()??;
@@ -258,6 +261,18 @@ fn pipeline(
     for r in &rendered {
         diags.extend(r.diags.iter().cloned());
     }
+    // The exercises' Markdown fields, once, for their pages and the index.
+    let render_exercise = |e: &exercise::Exercise| markdown::render_exercise(e, &settings);
+    let exercise_md: Vec<Arc<markdown::ExerciseMarkdown>> = match cache {
+        Some(c) => c.exercise_markdown(&exercises, &render_exercise),
+        None => exercises
+            .par_iter()
+            .map(|e| Arc::new(render_exercise(e)))
+            .collect(),
+    };
+    for m in &exercise_md {
+        diags.extend(m.diags.iter().cloned());
+    }
     t.lap("markdown");
 
     // 6. validate
@@ -280,6 +295,7 @@ fn pipeline(
             book: &book,
             rendered: &rendered,
             exercises: &exercises,
+            exercise_md: &exercise_md,
         });
         diags.extend(d);
         if has_errors(&diags) {
@@ -313,6 +329,7 @@ fn pipeline(
         book: &book,
         rendered: &rendered,
         exercises: &exercises,
+        exercise_md: &exercise_md,
         workshops: &workshops,
         theme,
     };
@@ -370,6 +387,7 @@ fn pipeline(
         book,
         rendered,
         exercises,
+        exercise_md,
     });
     Ok((site, job))
 }

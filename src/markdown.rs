@@ -12,6 +12,8 @@ use pulldown_cmark::{
 
 use crate::config::{Edition, MarkdownOptions};
 use crate::diag::{Diagnostic, Source};
+use crate::discover::TextFile;
+use crate::exercise::Exercise;
 use crate::model::{relative_url, Book};
 
 /// A heading of a page, with its unique id.
@@ -86,6 +88,121 @@ pub struct Settings<'a> {
     pub book: &'a Book,
     pub options: &'a MarkdownOptions,
     pub edition: Edition,
+}
+
+/// Markdown held in a YAML field (an exercise step, a workshop note),
+/// rendered once: the page shows its HTML and search reads its text.
+#[derive(Debug, Clone, Default)]
+pub struct FieldMarkdown {
+    pub html: String,
+    /// Each heading's text and each section's text, in reading order.
+    pub text: Vec<String>,
+}
+
+/// A YAML field holding Markdown: which file, under which key, and where
+/// its HTML goes.
+pub struct Field<'a> {
+    pub file: &'a TextFile,
+    /// The field's key path (`steps.2`), located in the file only when
+    /// there is a problem to report.
+    pub key: &'a str,
+    pub text: &'a str,
+    /// Output path of the page the HTML lands on.
+    pub out: &'a str,
+}
+
+/// Renders one YAML field. Key positions cost more to work out than the
+/// field costs to render, so `locate` runs only for a field with a
+/// diagnostic, which is then rendered again at its key.
+pub fn render_field(
+    field: &Field<'_>,
+    locate: &dyn Fn(&str) -> usize,
+    settings: &Settings<'_>,
+) -> (FieldMarkdown, Vec<Diagnostic>) {
+    let rel = &field.file.rel;
+    let dir = rel.rfind('/').map_or("", |i| &rel[..i]);
+    let render_at = |at: usize| {
+        render(
+            &Input {
+                source: &field.file.source,
+                text: field.text,
+                origin: TextOrigin::At(at),
+                dir,
+                out: field.out,
+                page: None,
+            },
+            settings,
+        )
+    };
+    let mut r = render_at(0);
+    if !r.diags.is_empty() {
+        r = render_at(locate(field.key));
+    }
+    let mut text = Vec::with_capacity(r.sections.len() + r.headings.len());
+    for s in r.sections {
+        if let Some(h) = s.heading {
+            text.push(r.headings[h].text.clone());
+        }
+        text.push(s.text);
+    }
+    (FieldMarkdown { html: r.html, text }, r.diags)
+}
+
+/// An exercise's Markdown fields, rendered once in this stage for both the
+/// exercise page and the search index.
+#[derive(Debug, Clone, Default)]
+pub struct ExerciseMarkdown {
+    pub preparation: Option<FieldMarkdown>,
+    pub steps: Vec<FieldMarkdown>,
+    pub variations: Vec<FieldMarkdown>,
+    /// Each question's text.
+    pub questions: Vec<FieldMarkdown>,
+    /// Rendered in the facilitator edition only.
+    pub facilitator_notes: Option<FieldMarkdown>,
+    pub diags: Vec<Diagnostic>,
+}
+
+/// Renders the Markdown fields of exercise `e`.
+pub fn render_exercise(e: &Exercise, settings: &Settings<'_>) -> ExerciseMarkdown {
+    let d = &e.data;
+    let locate = |key: &str| e.locator().key_or_parent(key);
+    let mut diags = Vec::new();
+    let mut md = |key: &str, text: &str| {
+        let field = Field {
+            file: &e.file,
+            key,
+            text,
+            out: &e.out,
+        };
+        let (m, ds) = render_field(&field, &locate, settings);
+        diags.extend(ds);
+        m
+    };
+    let steps = (d.steps.iter().enumerate())
+        .map(|(i, s)| md(&format!("steps.{i}"), s.text()))
+        .collect();
+    let preparation = d.preparation.as_deref().map(|t| md("preparation", t));
+    let facilitator_notes = match settings.edition.is_facilitator() {
+        true => d
+            .facilitator_notes
+            .as_deref()
+            .map(|t| md("facilitator_notes", t)),
+        false => None,
+    };
+    let variations = (d.variations.iter().enumerate())
+        .map(|(i, v)| md(&format!("variations.{i}"), v))
+        .collect();
+    let questions = (d.questions.iter().enumerate())
+        .map(|(i, q)| md(&format!("questions.{i}.question"), &q.question))
+        .collect();
+    ExerciseMarkdown {
+        preparation,
+        steps,
+        variations,
+        questions,
+        facilitator_notes,
+        diags,
+    }
 }
 
 /// Ids that the theme uses; heading ids never take them.

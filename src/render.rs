@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::config::{Config, Edition};
 use crate::diag::{Diagnostic, Severity};
 use crate::exercise::{Difficulty, Exercise, GroupType, Kind, Step};
-use crate::markdown::{self, Heading, Input, Rendered, Settings, TextOrigin};
+use crate::markdown::{self, ExerciseMarkdown, FieldMarkdown, Heading, Rendered, Settings};
 use crate::model::{relative_url, root_prefix, Book, Node, PageKind};
 use crate::search::encode::js_json;
 use crate::theme::Theme;
@@ -237,6 +237,8 @@ pub struct Inputs<'a> {
     pub book: &'a Book,
     pub rendered: &'a [Arc<Rendered>],
     pub exercises: &'a [Exercise],
+    /// The exercises' Markdown fields, in the same order.
+    pub exercise_md: &'a [Arc<ExerciseMarkdown>],
     pub workshops: &'a [Workshop],
     pub theme: &'a Theme,
 }
@@ -317,51 +319,6 @@ pub fn site_view<'a>(
                 path: w.out.clone(),
             })
             .collect(),
-    }
-}
-
-/// Renders Markdown that lives in a YAML field of `file`, under `key`
-/// (`steps.2`). Key positions are worked out only for a field that has a
-/// problem to report: finding them costs more than rendering the field.
-fn yaml_markdown(
-    inp: &Inputs<'_>,
-    file: &crate::discover::TextFile,
-    locate: &dyn Fn(&str) -> usize,
-    key: &str,
-    text: &str,
-    out: &str,
-) -> (String, Vec<Diagnostic>) {
-    let dir = file.rel.rfind('/').map_or("", |i| &file.rel[..i]);
-    let settings = Settings {
-        book: inp.book,
-        options: &inp.config.book.markdown,
-        edition: inp.config.edition,
-    };
-    let render_at = |at: usize| {
-        markdown::render(
-            &Input {
-                source: &file.source,
-                text,
-                origin: TextOrigin::At(at),
-                dir,
-                out,
-                page: None,
-            },
-            &settings,
-        )
-    };
-    let render = || {
-        let r = render_at(0);
-        if r.diags.is_empty() {
-            return (r.html, r.diags);
-        }
-        let r = render_at(locate(key));
-        (r.html, r.diags)
-    };
-    match &inp.theme.memo {
-        // `handbook serve`: unchanged fields are not rendered again.
-        Some(memo) => memo.field_markdown(&file.source, key, text, dir, out, render),
-        None => render(),
     }
 }
 
@@ -585,9 +542,8 @@ pub fn render_all(
     let plain = |r: Result<OutputFile, Diagnostic>| -> Produced { r.map(|f| (f, Vec::new())) };
     let mut produced: Vec<Produced> = pages.into_iter().map(plain).collect();
     produced.par_extend(
-        inp.exercises
-            .par_iter()
-            .map(|e| exercise_page(inp, site, e)),
+        (inp.exercises.par_iter().zip(inp.exercise_md))
+            .map(|(e, md)| plain(exercise_page(inp, site, e, md))),
     );
     // The site-wide pages: few, but some large (the catalogue, the print
     // pages of big chapters), so they are rendered in parallel too.
@@ -639,7 +595,7 @@ pub fn render_all(
             Err(d) => diags.push(d),
         }
     }
-    // Warnings from Markdown in YAML fields are kept; errors fail the build.
+    // Warnings from Markdown in workshop fields are kept; errors fail the build.
     if diags.iter().any(Diagnostic::is_error) {
         return Err(diags);
     }
@@ -650,47 +606,32 @@ fn exercise_page(
     inp: &Inputs<'_>,
     site: &SiteView<'_>,
     e: &Exercise,
-) -> Result<(OutputFile, Vec<Diagnostic>), Diagnostic> {
+    md: &ExerciseMarkdown,
+) -> Result<OutputFile, Diagnostic> {
     let d = &e.data;
     let from = e.out.as_str();
     let facilitator = inp.config.edition == Edition::Facilitator;
-    let locate = |key: &str| e.locator().key_or_parent(key);
-    let mut diags = Vec::new();
-    let mut md = |key: &str, text: &str| {
-        let (html, ds) = yaml_markdown(inp, &e.file, &locate, key, text, from);
-        diags.extend(ds);
-        html
-    };
+    let html = |f: &FieldMarkdown| f.html.clone();
     let steps = d
         .steps
         .iter()
-        .enumerate()
-        .map(|(i, s)| StepView {
-            html: md(&format!("steps.{i}"), s.text()),
+        .zip(&md.steps)
+        .map(|(s, f)| StepView {
+            html: html(f),
             minutes: if facilitator { s.minutes() } else { None },
         })
         .collect();
-    let preparation = d.preparation.as_deref().map(|t| md("preparation", t));
-    let facilitator_notes = if facilitator {
-        d.facilitator_notes
-            .as_deref()
-            .map(|t| md("facilitator_notes", t))
-    } else {
-        None
-    };
-    let variations = d
-        .variations
-        .iter()
-        .enumerate()
-        .map(|(i, v)| md(&format!("variations.{i}"), v))
-        .collect();
+    let preparation = md.preparation.as_ref().map(html);
+    let facilitator_notes = md.facilitator_notes.as_ref().map(html);
+    let variations = md.variations.iter().map(html).collect();
     let questions = d
         .questions
         .iter()
+        .zip(&md.questions)
         .enumerate()
-        .map(|(i, q)| QuestionView {
+        .map(|(i, (q, f))| QuestionView {
             number: i + 1,
-            html: md(&format!("questions.{i}.question"), &q.question),
+            html: html(f),
             choices: q.choices.clone(),
             multiple: q.answer.is_multiple(),
             answer: q.answer.indexes(),
@@ -728,7 +669,7 @@ fn exercise_page(
         questions,
     };
     let html = render_template(inp.theme, "exercise.html", site, from, view)?;
-    Ok((OutputFile::new(e.out.clone(), html.into_bytes()), diags))
+    Ok(OutputFile::new(e.out.clone(), html.into_bytes()))
 }
 
 fn catalogue(inp: &Inputs<'_>, site: &SiteView<'_>) -> Result<OutputFile, Diagnostic> {
@@ -801,10 +742,21 @@ fn workshop_page(
             .key_or_parent(key)
     };
     let mut diags = Vec::new();
+    let settings = Settings {
+        book: inp.book,
+        options: &inp.config.book.markdown,
+        edition: inp.config.edition,
+    };
     let mut md = |key: &str, text: &str| {
-        let (html, ds) = yaml_markdown(inp, &w.file, &locate, key, text, from);
+        let field = markdown::Field {
+            file: &w.file,
+            key,
+            text,
+            out: from,
+        };
+        let (m, ds) = markdown::render_field(&field, &locate, &settings);
         diags.extend(ds);
-        html
+        m.html
     };
     let mut rows = Vec::new();
     for (i, s) in w.slots.iter().enumerate() {

@@ -107,6 +107,32 @@ fn validation_errors_are_exact_and_all_reported() {
     ]);
 }
 
+/// Markdown in exercise fields is read in the Markdown stage, with the
+/// pages: its errors point at their key and come in the same run as the
+/// pages' errors.
+#[test]
+fn markdown_errors_in_exercise_fields_are_located_and_reported_with_the_rest() {
+    let b = book()
+        .file(
+            "content/ch/listen.exercise.yaml",
+            exercise(
+                "listen",
+                "steps:\n  - Pair up.\n  - Read [the notes](notes.md).\n",
+            ),
+        )
+        .file(
+            "content/ch/other.md",
+            "---\ntitle: Other\n---\nSee [it](gone.md).\n",
+        );
+    b.build().fails(1).says(&[
+        "content/ch/listen.exercise.yaml:8:5",
+        "link to missing file `notes.md`",
+        "content/ch/other.md:4:5",
+        "link to missing file `gone.md`",
+        "2 errors",
+    ]);
+}
+
 #[test]
 fn inline_placement_of_a_missing_exercise_is_located() {
     let b = book();

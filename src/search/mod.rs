@@ -36,7 +36,7 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::exercise::Exercise;
-use crate::markdown::{self, Rendered};
+use crate::markdown::{ExerciseMarkdown, FieldMarkdown, Rendered};
 use crate::model::{Book, PageKind};
 use crate::OutputFile;
 
@@ -48,6 +48,8 @@ pub struct Inputs<'a> {
     pub book: &'a Book,
     pub rendered: &'a [Arc<Rendered>],
     pub exercises: &'a [Exercise],
+    /// The exercises' Markdown fields, in the same order.
+    pub exercise_md: &'a [Arc<ExerciseMarkdown>],
 }
 
 /// Tuning. The sizes are targets in bytes of one shard file.
@@ -253,19 +255,14 @@ pub fn collect<'a>(inputs: &Inputs<'a>) -> Vec<Entry<'a>> {
         .into_par_iter()
         .map(|i| {
             let mut v = vec![page_entry(inputs, i)];
-            v.extend(
-                by_lesson[i]
-                    .iter()
-                    .map(|&e| exercise_entry(inputs, &exercises[e])),
-            );
+            v.extend(by_lesson[i].iter().map(|&e| exercise_entry(inputs, e)));
             v
         })
         .collect();
     let mut entries: Vec<Entry<'a>> = pages.into_iter().flatten().collect();
     entries.extend(
-        exercises
-            .iter()
-            .filter(|e| e.lesson.is_none())
+        (0..exercises.len())
+            .filter(|&e| exercises[e].lesson.is_none())
             .map(|e| exercise_entry(inputs, e)),
     );
     entries
@@ -340,34 +337,16 @@ fn page_entry<'a>(inputs: &Inputs<'a>, i: usize) -> Entry<'a> {
     }
 }
 
-/// Plain text of Markdown held in an exercise field, from the page
-/// renderer itself, so that search text follows the same rules as the page
-/// (raw HTML, facilitator-only callouts, footnotes and all).
-fn md_text(inputs: &Inputs<'_>, e: &Exercise, text: &str) -> String {
-    let dir = e.file.rel.rfind('/').map_or("", |i| &e.file.rel[..i]);
-    let r = markdown::render(
-        &markdown::Input {
-            source: &e.file.source,
-            text,
-            origin: markdown::TextOrigin::At(0),
-            dir,
-            out: &e.out,
-            page: None,
-        },
-        &markdown::Settings {
-            book: inputs.book,
-            options: &inputs.config.book.markdown,
-            edition: inputs.config.edition,
-        },
-    );
-    join(r.sections.iter().flat_map(|s| {
-        let heading = s.heading.map(|h| r.headings[h].text.as_str());
-        heading.into_iter().chain([s.text.as_str()])
-    }))
+/// Plain text of Markdown held in an exercise field, as the markdown stage
+/// read it for the page (raw HTML, facilitator-only callouts, footnotes and
+/// all follow the page's rules).
+fn field_text(f: &FieldMarkdown) -> String {
+    join(f.text.iter().map(String::as_str))
 }
 
-fn exercise_entry<'a>(inputs: &Inputs<'a>, e: &Exercise) -> Entry<'a> {
+fn exercise_entry<'a>(inputs: &Inputs<'a>, i: usize) -> Entry<'a> {
     let book = inputs.book;
+    let (e, md) = (&inputs.exercises[i], &*inputs.exercise_md[i]);
     let d = &e.data;
     let facilitator = inputs.config.edition.is_facilitator();
     let (crumbs, chapters) = match e.lesson {
@@ -390,21 +369,18 @@ fn exercise_entry<'a>(inputs: &Inputs<'a>, e: &Exercise) -> Entry<'a> {
     if let Some(a) = &d.audience {
         body.push(a.clone());
     }
-    if let Some(p) = &d.preparation {
-        body.push(md_text(inputs, e, p));
-    }
-    body.extend(d.steps.iter().map(|s| md_text(inputs, e, s.text())));
+    body.extend(md.preparation.as_ref().map(field_text));
+    body.extend(md.steps.iter().map(field_text));
     body.extend(d.materials.iter().cloned());
-    body.extend(d.variations.iter().map(|v| md_text(inputs, e, v)));
-    for q in &d.questions {
-        body.push(md_text(inputs, e, &q.question));
+    body.extend(md.variations.iter().map(field_text));
+    for (q, text) in d.questions.iter().zip(&md.questions) {
+        body.push(field_text(text));
         body.extend(q.choices.iter().cloned());
     }
     if facilitator {
         body.extend(d.debrief.iter().cloned());
-        if let Some(n) = &d.facilitator_notes {
-            body.push(md_text(inputs, e, n));
-        }
+        // Rendered in the facilitator edition only.
+        body.extend(md.facilitator_notes.as_ref().map(field_text));
     }
     Entry {
         kind: "exercise",
