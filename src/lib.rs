@@ -273,6 +273,13 @@ fn pipeline(
     for m in &exercise_md {
         diags.extend(m.diags.iter().cloned());
     }
+    let workshop_md: Vec<markdown::WorkshopMarkdown> = workshops
+        .iter()
+        .map(|w| markdown::render_workshop(w, &exercises, &settings))
+        .collect();
+    for m in &workshop_md {
+        diags.extend(m.diags.iter().cloned());
+    }
     t.lap("markdown");
 
     // 6. validate
@@ -331,6 +338,7 @@ fn pipeline(
         exercises: &exercises,
         exercise_md: &exercise_md,
         workshops: &workshops,
+        workshop_md: &workshop_md,
         theme,
     };
     if let Some(start) = progress.start {
@@ -338,9 +346,8 @@ fn pipeline(
     }
     let noop = |_: u64| {};
     let tick: &(dyn Fn(u64) + Sync) = progress.tick.unwrap_or(&noop);
-    let (mut files, d) = render::render_all(&inputs, &site_view, tick)
+    let mut files = render::render_all(&inputs, &site_view, tick)
         .map_err(|d| fail(diags.iter().cloned().chain(d).collect()))?;
-    diags.extend(d);
     files.push(render::nav_script(&book));
     files.extend(search_files);
     files.extend(

@@ -15,6 +15,7 @@ use crate::diag::{Diagnostic, Source};
 use crate::discover::TextFile;
 use crate::exercise::Exercise;
 use crate::model::{relative_url, Book};
+use crate::workshop::{SlotWhat, Workshop};
 
 /// A heading of a page, with its unique id.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -201,6 +202,62 @@ pub fn render_exercise(e: &Exercise, settings: &Settings<'_>) -> ExerciseMarkdow
         variations,
         questions,
         facilitator_notes,
+        diags,
+    }
+}
+
+/// A workshop agenda's Markdown: its description and, in the facilitator
+/// edition, each slot's notes and its exercise's facilitator notes.
+#[derive(Debug, Default)]
+pub struct WorkshopMarkdown {
+    pub description: Option<String>,
+    /// Per slot: (its notes, its exercise's facilitator notes), as HTML.
+    pub slots: Vec<(Option<String>, Option<String>)>,
+    pub diags: Vec<Diagnostic>,
+}
+
+/// Renders the Markdown of workshop `w` for its agenda page.
+pub fn render_workshop(
+    w: &Workshop,
+    exercises: &[Exercise],
+    settings: &Settings<'_>,
+) -> WorkshopMarkdown {
+    let loc = std::sync::OnceLock::new();
+    let locate = |key: &str| {
+        loc.get_or_init(|| crate::yaml::Locator::new(&w.file.source.text))
+            .key_or_parent(key)
+    };
+    let mut diags = Vec::new();
+    let mut md = |key: &str, text: &str| {
+        let field = Field {
+            file: &w.file,
+            key,
+            text,
+            out: &w.out,
+        };
+        let (m, ds) = render_field(&field, &locate, settings);
+        diags.extend(ds);
+        m.html
+    };
+    let facilitator = settings.edition.is_facilitator();
+    let mut slots = Vec::with_capacity(w.slots.len());
+    for (i, s) in w.slots.iter().enumerate() {
+        if !facilitator {
+            slots.push((None, None));
+            continue;
+        }
+        let notes = (s.notes.as_deref()).map(|n| md(&format!("sessions.{i}.notes"), n));
+        let exercise_notes = match &s.what {
+            SlotWhat::Exercise(e) => exercises[*e].data.facilitator_notes.as_deref(),
+            _ => None,
+        };
+        let exercise_notes = exercise_notes.map(|n| md(&format!("sessions.{i}"), n));
+        slots.push((notes, exercise_notes));
+    }
+    let description = (w.data.description.as_deref()).map(|d| md("description", d));
+    WorkshopMarkdown {
+        description,
+        slots,
         diags,
     }
 }

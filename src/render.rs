@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::config::{Config, Edition};
 use crate::diag::{Diagnostic, Severity};
 use crate::exercise::{Difficulty, Exercise, GroupType, Kind, Step};
-use crate::markdown::{self, ExerciseMarkdown, FieldMarkdown, Heading, Rendered, Settings};
+use crate::markdown::{ExerciseMarkdown, FieldMarkdown, Heading, Rendered, WorkshopMarkdown};
 use crate::model::{relative_url, root_prefix, Book, Node, PageKind};
 use crate::search::encode::js_json;
 use crate::theme::Theme;
@@ -240,6 +240,8 @@ pub struct Inputs<'a> {
     /// The exercises' Markdown fields, in the same order.
     pub exercise_md: &'a [Arc<ExerciseMarkdown>],
     pub workshops: &'a [Workshop],
+    /// The workshops' Markdown, in the same order.
+    pub workshop_md: &'a [WorkshopMarkdown],
     pub theme: &'a Theme,
 }
 
@@ -520,7 +522,7 @@ pub fn render_all(
     inp: &Inputs<'_>,
     site: &SiteView<'_>,
     progress: &(dyn Fn(u64) + Sync),
-) -> Result<(Vec<OutputFile>, Vec<Diagnostic>), Vec<Diagnostic>> {
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let book = inp.book;
     let by_lesson = crate::exercise::by_lesson(inp.exercises, book.pages.len());
     let pages: Vec<Result<OutputFile, Diagnostic>> = (0..book.pages.len())
@@ -538,12 +540,10 @@ pub fn render_all(
             Ok(OutputFile::new(p.out.clone(), html.into_bytes()))
         })
         .collect();
-    type Produced = Result<(OutputFile, Vec<Diagnostic>), Diagnostic>;
-    let plain = |r: Result<OutputFile, Diagnostic>| -> Produced { r.map(|f| (f, Vec::new())) };
-    let mut produced: Vec<Produced> = pages.into_iter().map(plain).collect();
+    let mut produced = pages;
     produced.par_extend(
         (inp.exercises.par_iter().zip(inp.exercise_md))
-            .map(|(e, md)| plain(exercise_page(inp, site, e, md))),
+            .map(|(e, md)| exercise_page(inp, site, e, md)),
     );
     // The site-wide pages: few, but some large (the catalogue, the print
     // pages of big chapters), so they are rendered in parallel too.
@@ -574,32 +574,27 @@ pub fn render_all(
     );
     produced.par_extend(extras.into_par_iter().map(|x| {
         match x {
-            Extra::Catalogue => plain(catalogue(inp, site)),
-            Extra::Workshop(w) => workshop_page(inp, site, &inp.workshops[w]),
-            Extra::Contents(name) => plain(contents_page(inp, site, name, name)),
-            Extra::NotFound => plain(
-                render_template(inp.theme, "404.html", site, "404.html", ())
-                    .map(|h| OutputFile::new("404.html".into(), h.into_bytes())),
-            ),
-            Extra::Print(s) => plain(print_page(inp, site, s)),
+            Extra::Catalogue => catalogue(inp, site),
+            Extra::Workshop(w) => workshop_page(inp, site, &inp.workshops[w], &inp.workshop_md[w]),
+            Extra::Contents(name) => contents_page(inp, site, name, name),
+            Extra::NotFound => render_template(inp.theme, "404.html", site, "404.html", ())
+                .map(|h| OutputFile::new("404.html".into(), h.into_bytes())),
+            Extra::Print(s) => print_page(inp, site, s),
         }
     }));
     let mut files = Vec::with_capacity(produced.len());
-    let mut diags = Vec::new();
+    let mut errors = Vec::new();
     for r in produced {
         match r {
-            Ok((f, d)) => {
-                files.push(f);
-                diags.extend(d);
-            }
-            Err(d) => diags.push(d),
+            Ok(f) => files.push(f),
+            Err(d) => errors.push(d),
         }
     }
-    // Warnings from Markdown in workshop fields are kept; errors fail the build.
-    if diags.iter().any(Diagnostic::is_error) {
-        return Err(diags);
+    if errors.is_empty() {
+        Ok(files)
+    } else {
+        Err(errors)
     }
-    Ok((files, diags))
 }
 
 fn exercise_page(
@@ -733,46 +728,17 @@ fn workshop_page(
     inp: &Inputs<'_>,
     site: &SiteView<'_>,
     w: &Workshop,
-) -> Result<(OutputFile, Vec<Diagnostic>), Diagnostic> {
+    md: &WorkshopMarkdown,
+) -> Result<OutputFile, Diagnostic> {
     let from = w.out.as_str();
-    let facilitator = inp.config.edition.is_facilitator();
-    let loc = std::sync::OnceLock::new();
-    let locate = |key: &str| {
-        loc.get_or_init(|| crate::yaml::Locator::new(&w.file.source.text))
-            .key_or_parent(key)
-    };
-    let mut diags = Vec::new();
-    let settings = Settings {
-        book: inp.book,
-        options: &inp.config.book.markdown,
-        edition: inp.config.edition,
-    };
-    let mut md = |key: &str, text: &str| {
-        let field = markdown::Field {
-            file: &w.file,
-            key,
-            text,
-            out: from,
-        };
-        let (m, ds) = markdown::render_field(&field, &locate, &settings);
-        diags.extend(ds);
-        m.html
-    };
     let mut rows = Vec::new();
-    for (i, s) in w.slots.iter().enumerate() {
-        let (kind, title, url, materials, fnotes): (
-            &str,
-            &str,
-            Option<String>,
-            &[String],
-            Option<&str>,
-        ) = match &s.what {
+    for (s, (notes, exercise_notes)) in w.slots.iter().zip(&md.slots) {
+        let (kind, title, url, materials): (&str, &str, Option<String>, &[String]) = match &s.what {
             SlotWhat::Lesson(p) => (
                 "lesson",
                 inp.book.pages[*p].title(),
                 Some(relative_url(from, &inp.book.pages[*p].out)),
                 &[],
-                None,
             ),
             SlotWhat::Exercise(e) => {
                 let e = &inp.exercises[*e];
@@ -781,11 +747,10 @@ fn workshop_page(
                     &e.data.title,
                     Some(relative_url(from, &e.out)),
                     &e.data.materials,
-                    e.data.facilitator_notes.as_deref(),
                 )
             }
-            SlotWhat::Break(t) => ("break", t.as_str(), None, &[], None),
-            SlotWhat::Activity(t) => ("activity", t.as_str(), None, &[], None),
+            SlotWhat::Break(t) => ("break", t.as_str(), None, &[]),
+            SlotWhat::Activity(t) => ("activity", t.as_str(), None, &[]),
         };
         rows.push(RowView {
             start: format_time(s.start),
@@ -795,24 +760,14 @@ fn workshop_page(
             title,
             url,
             materials,
-            notes: if facilitator {
-                s.notes
-                    .as_deref()
-                    .map(|n| md(&format!("sessions.{i}.notes"), n))
-            } else {
-                None
-            },
-            facilitator_notes: if facilitator {
-                fnotes.map(|n| md(&format!("sessions.{i}"), n))
-            } else {
-                None
-            },
+            notes: notes.clone(),
+            facilitator_notes: exercise_notes.clone(),
         });
     }
     let total = w.total();
     let view = WorkshopView {
         title: &w.data.title,
-        description: w.data.description.as_deref().map(|d| md("description", d)),
+        description: md.description.clone(),
         start: format_time(w.start()),
         end: format_time(w.start() + total),
         total: format_duration(total),
@@ -821,7 +776,7 @@ fn workshop_page(
         rows,
     };
     let html = render_template(inp.theme, "workshop.html", site, from, view)?;
-    Ok((OutputFile::new(w.out.clone(), html.into_bytes()), diags))
+    Ok(OutputFile::new(w.out.clone(), html.into_bytes()))
 }
 
 fn contents_page(
