@@ -100,53 +100,52 @@ pub struct FieldMarkdown {
     pub text: Vec<String>,
 }
 
-/// A YAML field holding Markdown: which file, under which key, and where
-/// its HTML goes.
-pub struct Field<'a> {
-    pub file: &'a TextFile,
-    /// The field's key path (`steps.2`), located in the file only when
-    /// there is a problem to report.
-    pub key: &'a str,
-    pub text: &'a str,
+/// Renders the Markdown fields of one YAML file (for one output page),
+/// gathering their diagnostics.
+struct Fields<'a> {
+    file: &'a TextFile,
     /// Output path of the page the HTML lands on.
-    pub out: &'a str,
+    out: &'a str,
+    /// Where a key path (`steps.2`) starts in the file.
+    locate: &'a dyn Fn(&str) -> usize,
+    settings: &'a Settings<'a>,
+    diags: Vec<Diagnostic>,
 }
 
-/// Renders one YAML field. Key positions cost more to work out than the
-/// field costs to render, so `locate` runs only for a field with a
-/// diagnostic, which is then rendered again at its key.
-pub fn render_field(
-    field: &Field<'_>,
-    locate: &dyn Fn(&str) -> usize,
-    settings: &Settings<'_>,
-) -> (FieldMarkdown, Vec<Diagnostic>) {
-    let rel = &field.file.rel;
-    let dir = rel.rfind('/').map_or("", |i| &rel[..i]);
-    let render_at = |at: usize| {
-        render(
-            &Input {
-                source: &field.file.source,
-                text: field.text,
-                origin: TextOrigin::At(at),
-                dir,
-                out: field.out,
-                page: None,
-            },
-            settings,
-        )
-    };
-    let mut r = render_at(0);
-    if !r.diags.is_empty() {
-        r = render_at(locate(field.key));
-    }
-    let mut text = Vec::with_capacity(r.sections.len() + r.headings.len());
-    for s in r.sections {
-        if let Some(h) = s.heading {
-            text.push(r.headings[h].text.clone());
+impl Fields<'_> {
+    /// Renders the field under `key`. Key positions cost more to work out
+    /// than the field costs to render, so the key is located only for a
+    /// field with a diagnostic, which is then rendered again at its key.
+    fn render(&mut self, key: &str, text: &str) -> FieldMarkdown {
+        let rel = &self.file.rel;
+        let dir = rel.rfind('/').map_or("", |i| &rel[..i]);
+        let render_at = |at: usize| {
+            render(
+                &Input {
+                    source: &self.file.source,
+                    text,
+                    origin: TextOrigin::At(at),
+                    dir,
+                    out: self.out,
+                    page: None,
+                },
+                self.settings,
+            )
+        };
+        let mut r = render_at(0);
+        if !r.diags.is_empty() {
+            r = render_at((self.locate)(key));
         }
-        text.push(s.text);
+        self.diags.append(&mut r.diags);
+        let mut text = Vec::with_capacity(r.sections.len() + r.headings.len());
+        for s in r.sections {
+            if let Some(h) = s.heading {
+                text.push(r.headings[h].text.clone());
+            }
+            text.push(s.text);
+        }
+        FieldMarkdown { html: r.html, text }
     }
-    (FieldMarkdown { html: r.html, text }, r.diags)
 }
 
 /// An exercise's Markdown fields, rendered once in this stage for both the
@@ -167,18 +166,14 @@ pub struct ExerciseMarkdown {
 pub fn render_exercise(e: &Exercise, settings: &Settings<'_>) -> ExerciseMarkdown {
     let d = &e.data;
     let locate = |key: &str| e.locator().key_or_parent(key);
-    let mut diags = Vec::new();
-    let mut md = |key: &str, text: &str| {
-        let field = Field {
-            file: &e.file,
-            key,
-            text,
-            out: &e.out,
-        };
-        let (m, ds) = render_field(&field, &locate, settings);
-        diags.extend(ds);
-        m
+    let mut f = Fields {
+        file: &e.file,
+        out: &e.out,
+        locate: &locate,
+        settings,
+        diags: Vec::new(),
     };
+    let mut md = |key: &str, text: &str| f.render(key, text);
     let steps = (d.steps.iter().enumerate())
         .map(|(i, s)| md(&format!("steps.{i}"), s.text()))
         .collect();
@@ -202,7 +197,7 @@ pub fn render_exercise(e: &Exercise, settings: &Settings<'_>) -> ExerciseMarkdow
         variations,
         questions,
         facilitator_notes,
-        diags,
+        diags: f.diags,
     }
 }
 
@@ -227,18 +222,14 @@ pub fn render_workshop(
         loc.get_or_init(|| crate::yaml::Locator::new(&w.file.source.text))
             .key_or_parent(key)
     };
-    let mut diags = Vec::new();
-    let mut md = |key: &str, text: &str| {
-        let field = Field {
-            file: &w.file,
-            key,
-            text,
-            out: &w.out,
-        };
-        let (m, ds) = render_field(&field, &locate, settings);
-        diags.extend(ds);
-        m.html
+    let mut f = Fields {
+        file: &w.file,
+        out: &w.out,
+        locate: &locate,
+        settings,
+        diags: Vec::new(),
     };
+    let mut md = |key: &str, text: &str| f.render(key, text).html;
     let facilitator = settings.edition.is_facilitator();
     let mut slots = Vec::with_capacity(w.slots.len());
     for (i, s) in w.slots.iter().enumerate() {
@@ -258,7 +249,7 @@ pub fn render_workshop(
     WorkshopMarkdown {
         description,
         slots,
-        diags,
+        diags: f.diags,
     }
 }
 
