@@ -85,20 +85,22 @@ impl Book {
     /// The chapters above a page, outermost first (not including the home page).
     pub fn ancestors(&self, page: usize) -> Vec<usize> {
         let p = &self.pages[page];
-        let mut chain = Vec::new();
-        let mut s = if p.kind == PageKind::Chapter {
+        let start = if p.kind == PageKind::Chapter {
             self.sections[p.section].parent
         } else {
             Some(p.section)
         };
-        while let Some(i) = s {
-            if i != 0 {
-                chain.push(self.sections[i].index);
-            }
-            s = self.sections[i].parent;
-        }
+        let mut chain: Vec<usize> = (self.section_chain(start))
+            .map(|i| self.sections[i].index)
+            .collect();
         chain.reverse();
         chain
+    }
+
+    /// Section `start` and the sections holding it, innermost first; the
+    /// root (the home page's) is left out.
+    pub fn section_chain(&self, start: Option<usize>) -> impl Iterator<Item = usize> + '_ {
+        std::iter::successors(start, |&i| self.sections[i].parent).filter(|&i| i != 0)
     }
 
     pub fn lessons(&self) -> impl Iterator<Item = &Page> {

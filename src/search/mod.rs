@@ -235,15 +235,7 @@ fn chapter_chain(book: &Book, page: usize) -> Vec<usize> {
     if p.kind == PageKind::Home {
         return Vec::new();
     }
-    let mut chain = Vec::new();
-    let mut s = Some(p.section);
-    while let Some(i) = s {
-        if i != 0 {
-            chain.push(i);
-        }
-        s = book.sections[i].parent;
-    }
-    chain
+    book.section_chain(Some(p.section)).collect()
 }
 
 /// The documents of the book, in reading order.
