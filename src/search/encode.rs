@@ -126,6 +126,19 @@ static SPECIAL: [bool; 256] = {
     t
 };
 
+/// Whether any of the eight bytes of `x` (little-endian) is [`SPECIAL`].
+/// `below(v, n)` is the classic test for a byte under `n` (at most 0x80):
+/// without one nothing borrows, and a top bit left by a byte of 0x80 or
+/// more is cleared by `!v`; with one, the lowest such byte shows.
+fn has_special(x: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let below = |v: u64, n: u8| v.wrapping_sub(ONES * u64::from(n)) & !v & HIGH;
+    let equal = |c: u8| below(x ^ (ONES * u64::from(c)), 1);
+    let found = below(x, 0x20) | equal(b'"') | equal(b'\\') | equal(b'/') | equal(0xE2);
+    found != 0
+}
+
 /// Appends `s` as [`js_json`] writes a string: JSON's escapes (short ones
 /// where JSON has them, `\u00XX` for other control characters), then
 /// U+2028, U+2029 and the `/` of `</` escaped.
@@ -136,8 +149,18 @@ pub fn push_js_str(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
     let mut done = 0;
     let mut u = *b"\\u0000";
-    for (i, &c) in b.iter().enumerate() {
+    let mut i = 0;
+    while i < b.len() {
+        // Plain text, eight bytes at a time.
+        if let Some(eight) = b.get(i..i + 8) {
+            if !has_special(u64::from_le_bytes(eight.try_into().expect("8 bytes"))) {
+                i += 8;
+                continue;
+            }
+        }
+        let c = b[i];
         if !SPECIAL[c as usize] {
+            i += 1;
             continue;
         }
         let esc: &[u8] = match c {
@@ -156,12 +179,16 @@ pub fn push_js_str(out: &mut Vec<u8>, s: &str) {
                 u[5] = HEX[(c & 15) as usize];
                 &u
             }
-            _ => continue,
+            _ => {
+                i += 1;
+                continue;
+            }
         };
         out.extend_from_slice(&b[done..i]);
         out.extend_from_slice(esc);
         // U+2028 and U+2029 take three bytes.
         done = if c == 0xE2 { i + 3 } else { i + 1 };
+        i += 1;
     }
     out.extend_from_slice(&b[done.min(b.len())..]);
     out.push(b'"');
@@ -247,6 +274,24 @@ mod tests {
             let mut mine = Vec::new();
             push_js_str(&mut mine, t);
             assert_eq!(String::from_utf8(mine).unwrap(), js_json(t), "{t:?}");
+        }
+        // Each special character at each place of a longer text, so that
+        // the eight-byte steps meet it everywhere.
+        let specials = [
+            "\"", "\\", "</", "/", "\u{2028}", "\u{2029}", "\u{1}", "\n", "\u{1f}", "\u{2027}",
+            "é", "\u{7f}", " ",
+        ];
+        for sp in specials {
+            for at in 0..20 {
+                let t = format!(
+                    "{}{sp}{}",
+                    "abcdefghijklmnopqrst".get(..at).unwrap(),
+                    "x<y".repeat(5)
+                );
+                let mut mine = Vec::new();
+                push_js_str(&mut mine, &t);
+                assert_eq!(String::from_utf8(mine).unwrap(), js_json(&t), "{t:?}");
+            }
         }
         let sh = String::from_utf8(shard("m", &vec!["x"])).unwrap();
         let by_hand = shard_with("m", 0, |o| {

@@ -481,6 +481,14 @@ impl ShortWords {
         }
     }
 
+    /// Forgets every word, keeping the table's size.
+    fn clear(&mut self) {
+        if self.len > 0 {
+            self.slots.fill((0, 0, 0));
+            self.len = 0;
+        }
+    }
+
     fn grow(&mut self) {
         let n = self.slots.len() * 2;
         let old = std::mem::replace(&mut self.slots, vec![(0, 0, 0); n]);
@@ -499,6 +507,8 @@ impl ShortWords {
 /// Documents analysed by one task: words get numbers local to the chunk,
 /// and each word's postings are kept together, in document order.
 struct Chunk {
+    /// The number of its first document; [`Post::doc`] counts from it.
+    first_doc: u32,
     /// Folded words, by local number.
     words: Vec<Box<str>>,
     /// Postings of word `w`: `posts[start[w]..start[w + 1]]`.
@@ -521,14 +531,29 @@ impl Chunk {
     }
 }
 
-/// One document's use of one word (or of one term): its number, counts per
-/// field, and how many positions it keeps (they follow in a separate list).
+/// One document's use of one word (or of one term) in a chunk: which
+/// document, and the counts per field. Its [`Post::npos`] positions follow
+/// in a separate list. Eight bytes: millions of these are held at once.
 #[derive(Clone, Copy, Default)]
 struct Post {
-    doc: u32,
+    /// Counted from the chunk's first document (a chunk has at most
+    /// [`MAX_CHUNK`] documents).
+    doc: u16,
     tf: [u16; 3],
-    npos: u16,
 }
+
+impl Post {
+    /// How many positions the posting keeps: each use of the word (or
+    /// term) has one, up to `cap`. (A count that saturates is far above
+    /// any cap.)
+    fn npos(&self, cap: usize) -> usize {
+        let uses: u32 = self.tf.iter().map(|&t| u32::from(t)).sum();
+        (uses as usize).min(cap)
+    }
+}
+
+/// The most documents in a chunk, so that [`Post::doc`] fits in 16 bits.
+const MAX_CHUNK: usize = 8192;
 
 /// What one document's words leave behind, in the order they were read:
 /// a record per word, its positions, and how many there are per word.
@@ -551,6 +576,66 @@ struct Occ {
     pos: [u32; MAX_POSITIONS],
 }
 
+/// What a chunk knows of one of its words while reading it.
+#[derive(Clone, Copy)]
+struct LocalWord {
+    /// Its slot in `occ`, valid while `stamp` is the document being read.
+    slot: u32,
+    stamp: u32,
+    /// Postings and positions so far in the chunk.
+    count: u32,
+    pcount: u32,
+    stop: bool,
+}
+
+/// Space a tokenising task reuses from chunk to chunk: refilled for each
+/// chunk, but its memory stays allocated (and warm) instead of being
+/// grown afresh every time.
+#[derive(Default)]
+struct Workspace {
+    order: DocOrder,
+    short: ShortWords,
+    dict: FxMap<Box<str>, u32>,
+    /// By local word number.
+    local: Vec<LocalWord>,
+    /// The current document's words.
+    occ: Vec<Occ>,
+    buf: String,
+}
+
+impl Workspace {
+    /// Empties the workspace, keeping its memory.
+    fn clear(&mut self) {
+        self.order.recs.clear();
+        self.order.ends.clear();
+        self.order.pos.clear();
+        self.short.clear();
+        self.dict.clear();
+        self.local.clear();
+        self.occ.clear();
+    }
+}
+
+/// Values handed from one parallel task to the next, so that there are
+/// only ever as many as there are tasks running at once (rayon's
+/// `map_init` makes one per piece of work it splits off).
+struct Pool<T>(std::sync::Mutex<Vec<T>>);
+
+impl<T: Default> Pool<T> {
+    fn new() -> Pool<T> {
+        Pool(std::sync::Mutex::new(Vec::new()))
+    }
+
+    /// Runs `f` with a value from the pool (a new one if none is free).
+    fn with<R>(&self, f: impl FnOnce(&mut T) -> R) -> R {
+        let lock = || self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let mut v = lock().pop().unwrap_or_default();
+        let r = f(&mut v);
+        lock().push(v);
+        r
+    }
+}
+
 // `pos` runs on across fields and words (with gaps), not once per field.
 #[allow(clippy::explicit_counter_loop)]
 fn analyse_chunk(
@@ -558,40 +643,38 @@ fn analyse_chunk(
     first_doc: u32,
     an: &Analyzer,
     limits: &Limits,
-    scratch: &mut DocOrder,
+    ws: &mut Workspace,
 ) -> Chunk {
     let cap = limits.positions.min(MAX_POSITIONS);
-    let mut dict: FxMap<Box<str>, u32> = FxMap::default();
-    let mut short = ShortWords::default();
+    debug_assert!(docs.len() <= MAX_CHUNK);
+    ws.clear();
+    let Workspace {
+        order,
+        short,
+        dict,
+        local,
+        occ,
+        buf,
+    } = ws;
     let mut words: Vec<Box<str>> = Vec::new();
-    // Per word: stop word?, and its slot in the current document.
-    let mut stop: Vec<bool> = Vec::new();
-    let mut slot: Vec<u32> = Vec::new();
-    let mut stamp: Vec<u32> = Vec::new();
-    // Per word: postings and positions in the chunk.
-    let mut count: Vec<u32> = Vec::new();
-    let mut pcount: Vec<u32> = Vec::new();
-    let mut occ: Vec<Occ> = Vec::new();
-    scratch.recs.clear();
-    scratch.ends.clear();
-    scratch.pos.clear();
     let mut lens = Vec::with_capacity(docs.len());
-    let mut buf = String::new();
     for (i, d) in docs.iter().enumerate() {
         occ.clear();
         let mut len = [0u32; 3];
         let mut pos: u32 = 0;
         for (f, field) in [&*d.title, &*d.head, &*d.body].into_iter().enumerate() {
-            text::scan(field, &mut buf, |t| {
+            text::scan(field, buf, |t| {
                 let p = pos;
                 pos += 1;
                 let mut new_word = |w: &str| {
                     words.push(w.into());
-                    stop.push(an.is_stop(w));
-                    slot.push(0);
-                    stamp.push(u32::MAX);
-                    count.push(0);
-                    pcount.push(0);
+                    local.push(LocalWord {
+                        slot: 0,
+                        stamp: u32::MAX,
+                        count: 0,
+                        pcount: 0,
+                        stop: an.is_stop(w),
+                    });
                     words.len() as u32 - 1
                 };
                 let w = match t {
@@ -609,18 +692,18 @@ fn analyse_chunk(
                     },
                 };
                 len[f] += 1;
-                let w = w as usize;
+                let lw = &mut local[w as usize];
                 // Stop words are scored only in titles, for queries made of nothing else.
-                if f != 0 && stop[w] {
+                if f != 0 && lw.stop {
                     return;
                 }
-                let k = if stamp[w] == i as u32 {
-                    slot[w] as usize
+                let k = if lw.stamp == i as u32 {
+                    lw.slot as usize
                 } else {
-                    stamp[w] = i as u32;
-                    slot[w] = occ.len() as u32;
+                    lw.stamp = i as u32;
+                    lw.slot = occ.len() as u32;
                     occ.push(Occ {
-                        word: w as u32,
+                        word: w,
                         npos: 0,
                         tf: [0; 4],
                         pos: [0; MAX_POSITIONS],
@@ -638,18 +721,22 @@ fn analyse_chunk(
             pos += 1;
         }
         lens.push(len);
-        for o in &occ {
-            count[o.word as usize] += 1;
-            pcount[o.word as usize] += o.npos;
+        for o in occ.iter() {
+            let lw = &mut local[o.word as usize];
+            lw.count += 1;
+            lw.pcount += o.npos;
             let tf = [o.tf[0], o.tf[1], o.tf[2]];
-            scratch.recs.push((o.word, tf, o.npos as u16));
-            scratch.pos.extend_from_slice(&o.pos[..o.npos as usize]);
+            debug_assert_eq!(Post { doc: 0, tf }.npos(cap), o.npos as usize);
+            order.recs.push((o.word, tf, o.npos as u16));
+            order.pos.extend_from_slice(&o.pos[..o.npos as usize]);
         }
-        scratch.ends.push(scratch.recs.len() as u32);
+        order.ends.push(order.recs.len() as u32);
     }
-    let (start, pos_start) = (prefix_sums(&count), prefix_sums(&pcount));
-    let (posts, pos) = group_by_word(scratch, first_doc, &start, &pos_start);
+    let start = prefix_sums(local.iter().map(|l| l.count));
+    let pos_start = prefix_sums(local.iter().map(|l| l.pcount));
+    let (posts, pos) = group_by_word(order, &start, &pos_start);
     Chunk {
+        first_doc,
         words,
         start,
         posts,
@@ -660,11 +747,11 @@ fn analyse_chunk(
 }
 
 /// `0, a, a + b, …`: where each run starts, and the total at the end.
-fn prefix_sums(counts: &[u32]) -> Vec<u32> {
+fn prefix_sums(counts: impl ExactSizeIterator<Item = u32>) -> Vec<u32> {
     let mut out = Vec::with_capacity(counts.len() + 1);
     let mut acc = 0u32;
     out.push(0);
-    for &c in counts {
+    for c in counts {
         acc += c;
         out.push(acc);
     }
@@ -673,12 +760,7 @@ fn prefix_sums(counts: &[u32]) -> Vec<u32> {
 
 /// Reorders a chunk's records from document order to word order (a
 /// counting sort: each word's postings stay in document order).
-fn group_by_word(
-    d: &DocOrder,
-    first_doc: u32,
-    start: &[u32],
-    pos_start: &[u32],
-) -> (Vec<Post>, Vec<u32>) {
+fn group_by_word(d: &DocOrder, start: &[u32], pos_start: &[u32]) -> (Vec<Post>, Vec<u32>) {
     let mut posts = vec![Post::default(); d.recs.len()];
     let mut pos = vec![0u32; d.pos.len()];
     let mut fill = start.to_vec();
@@ -687,11 +769,7 @@ fn group_by_word(
     for (i, &end) in d.ends.iter().enumerate() {
         for &(w, tf, npos) in &d.recs[r..end as usize] {
             let w = w as usize;
-            posts[fill[w] as usize] = Post {
-                doc: first_doc + i as u32,
-                tf,
-                npos,
-            };
+            posts[fill[w] as usize] = Post { doc: i as u16, tf };
             fill[w] += 1;
             let n = npos as usize;
             let at = pfill[w] as usize;
@@ -743,7 +821,7 @@ fn merge_two(
         let take_b = i == a.0.len() || (j < b.0.len() && b.0[j].doc <= a.0[i].doc);
         if take_a && take_b {
             let (x, y) = (a.0[i], b.0[j]);
-            let (nx, ny) = (x.npos as usize, y.npos as usize);
+            let (nx, ny) = (x.npos(cap), y.npos(cap));
             let mut both = [0u32; 2 * MAX_POSITIONS];
             both[..nx].copy_from_slice(&a.1[pi..pi + nx]);
             both[nx..nx + ny].copy_from_slice(&b.1[pj..pj + ny]);
@@ -755,19 +833,17 @@ fn merge_two(
             for (t, more) in tf.iter_mut().zip(y.tf) {
                 *t = t.saturating_add(more);
             }
-            out.push(Post {
-                doc: x.doc,
-                tf,
-                npos: n as u16,
-            });
+            let merged = Post { doc: x.doc, tf };
+            debug_assert_eq!(merged.npos(cap), n);
+            out.push(merged);
             (i, j, pi, pj) = (i + 1, j + 1, pi + nx, pj + ny);
         } else if take_a {
-            let n = a.0[i].npos as usize;
+            let n = a.0[i].npos(cap);
             out.push(a.0[i]);
             out_pos.extend_from_slice(&a.1[pi..pi + n]);
             (i, pi) = (i + 1, pi + n);
         } else {
-            let n = b.0[j].npos as usize;
+            let n = b.0[j].npos(cap);
             out.push(b.0[j]);
             out_pos.extend_from_slice(&b.1[pj..pj + n]);
             (j, pj) = (j + 1, pj + n);
@@ -822,12 +898,13 @@ struct TermOut {
     tail: Option<String>,
 }
 
-/// A run of one term's postings: one word's in a chunk, or several words'
-/// merged (`start..end` of the merged postings, then of their positions).
+/// A run of one term's postings in one chunk: one word's, or several
+/// words' merged (`start..end` of the merged postings, then of their
+/// positions).
 #[derive(Clone, Copy)]
 enum Part {
     Word(u32, u32),
-    Merged(usize, usize, usize, usize),
+    Merged(u32, usize, usize, usize, usize),
 }
 
 /// Space one task reuses from term to term.
@@ -836,7 +913,6 @@ struct TermScratch {
     parts: Vec<Part>,
     merged: Vec<Post>,
     merged_pos: Vec<u32>,
-    merged_tfw: Vec<f32>,
     impact: Vec<f32>,
     sorted: Vec<f32>,
 }
@@ -844,8 +920,6 @@ struct TermScratch {
 /// What scoring and encoding a term needs.
 struct Scorer<'a> {
     chunks: &'a [Chunk],
-    /// [`tf_weight`] of each chunk's postings, in the same order.
-    tfw: &'a [Vec<f32>],
     segments: &'a Segments,
     /// Field weight over length normalisation, per document and field.
     weight: &'a [[f32; 3]],
@@ -863,7 +937,6 @@ impl Scorer<'_> {
         s.parts.clear();
         s.merged.clear();
         s.merged_pos.clear();
-        s.merged_tfw.clear();
         let mut i = 0;
         while i < segs.len() {
             let k = segs[i].0;
@@ -877,16 +950,10 @@ impl Scorer<'_> {
                 let (a, pa) = (s.merged.len(), s.merged_pos.len());
                 merge_words(&lists, cap, &mut s.merged, &mut s.merged_pos);
                 s.parts
-                    .push(Part::Merged(a, s.merged.len(), pa, s.merged_pos.len()));
+                    .push(Part::Merged(k, a, s.merged.len(), pa, s.merged_pos.len()));
             }
             i = j;
         }
-        let weight = self.weight;
-        s.merged_tfw.extend(
-            s.merged
-                .iter()
-                .map(|r| tf_weight(&weight[r.doc as usize], r.tf)),
-        );
     }
 
     /// Scores (BM25F) and encodes term `t`'s postings: the best
@@ -898,30 +965,36 @@ impl Scorer<'_> {
             parts,
             merged,
             merged_pos,
-            merged_tfw,
             impact,
             sorted,
         } = s;
-        let run = |p: &Part| -> (&[Post], &[u32]) {
+        // A run's first document, postings and positions.
+        let run = |p: &Part| -> (u32, &[Post], &[u32]) {
             match *p {
-                Part::Word(k, w) => self.chunks[k as usize].word(w),
-                Part::Merged(a, b, pa, pb) => (&merged[a..b], &merged_pos[pa..pb]),
+                Part::Word(k, w) => {
+                    let c = &self.chunks[k as usize];
+                    let (posts, pos) = c.word(w);
+                    (c.first_doc, posts, pos)
+                }
+                Part::Merged(k, a, b, pa, pb) => (
+                    self.chunks[k as usize].first_doc,
+                    &merged[a..b],
+                    &merged_pos[pa..pb],
+                ),
             }
         };
-        let df: usize = parts.iter().map(|p| run(p).0.len()).sum();
+        let df: usize = parts.iter().map(|p| run(p).1.len()).sum();
         let idf = idf_of(df as f32);
         impact.clear();
         for p in parts.iter() {
-            let tfw = match *p {
-                Part::Word(k, w) => {
-                    let c = &self.chunks[k as usize];
-                    &self.tfw[k as usize]
-                        [c.start[w as usize] as usize..c.start[w as usize + 1] as usize]
-                }
-                Part::Merged(a, b, ..) => &merged_tfw[a..b],
-            };
-            impact.extend(tfw.iter().map(|&x| idf * x * (K1 + 1.0) / (K1 + x)));
+            let (first, posts, _) = run(p);
+            let weight = &self.weight[first as usize..];
+            impact.extend(posts.iter().map(|r| {
+                let x = tf_weight(&weight[usize::from(r.doc)], r.tf);
+                idf * x * (K1 + 1.0) / (K1 + x)
+            }));
         }
+        let cap = self.limits.positions.min(MAX_POSITIONS);
         let head_max = self.limits.head;
         let (threshold, mut ties) = if df > head_max {
             sorted.clear();
@@ -941,13 +1014,15 @@ impl Scorer<'_> {
         let (mut prev_head, mut prev_tail) = (0u32, 0u32);
         let mut k = 0;
         for p in parts.iter() {
-            let (posts, pos) = run(p);
+            let (first, posts, pos) = run(p);
             let mut at = 0;
             for r in posts {
                 let x = impact[k];
                 k += 1;
-                let ps = &pos[at..at + r.npos as usize];
-                at += r.npos as usize;
+                let doc = first + u32::from(r.doc);
+                let n = r.npos(cap);
+                let ps = &pos[at..at + n];
+                at += n;
                 let in_head = x > threshold
                     || (x == threshold && ties > 0 && {
                         ties -= 1;
@@ -957,8 +1032,8 @@ impl Scorer<'_> {
                     (false, Some(tl)) => (tl, &mut prev_tail),
                     _ => (&mut head, &mut prev_head),
                 };
-                encode_posting(out, r.doc - *prev, self.quant.level(x), ps);
-                *prev = r.doc;
+                encode_posting(out, doc - *prev, self.quant.level(x), ps);
+                *prev = doc;
             }
         }
         TermOut {
@@ -1234,15 +1309,21 @@ fn index_files(
     // 1. Tokenise and fold, in chunks of documents (in parallel).
     // Few chunks keep each term's postings in long runs; a cap on their
     // size keeps a chunk's working space small in very large books.
-    let chunk_size = docs.len().div_ceil(16).clamp(16, 8192);
+    let chunk_size = docs.len().div_ceil(16).clamp(16, MAX_CHUNK);
+    let pool: Pool<Workspace> = Pool::new();
     let chunks: Vec<Chunk> = docs
         .par_chunks(chunk_size)
         .enumerate()
-        .map_init(DocOrder::default, |scratch, (k, c)| {
-            analyse_chunk(c, (k * chunk_size) as u32, an, limits, scratch)
-        })
+        .map(|(k, c)| pool.with(|ws| analyse_chunk(c, (k * chunk_size) as u32, an, limits, ws)))
         .collect();
+    drop(pool);
     laps.lap("tokenise")?;
+    laps.note(&format!(
+        "{} chunks, {} postings, {} positions",
+        chunks.len(),
+        chunks.iter().map(|c| c.posts.len()).sum::<usize>(),
+        chunks.iter().map(|c| c.pos.len()).sum::<usize>()
+    ));
 
     // 2. The vocabulary: each folded word once, stemmed once.
     let vocab = Vocabulary::new(&chunks, an);
@@ -1265,13 +1346,19 @@ fn index_files(
     // 4. Scores (BM25F) and encoding, one term per task, in the order the
     // browser searches terms.
     let order = vocab.search_order();
-    let (encoded, imax) = score_terms(&chunks, &segments, &order, n_docs, limits);
+    let (mut encoded, imax) = score_terms(&chunks, &segments, &order, n_docs, limits);
+    // The postings are encoded: their memory is free for the files. (Freed
+    // on the worker threads, which made them: the allocator then hands the
+    // memory to the files, where freeing it here left it unused.)
     drop(segments);
+    chunks.into_par_iter().for_each(drop);
     laps.lap("score and encode")?;
 
     // 5. Tail, term and vocabulary shards.
     let mut files: Vec<OutputFile> = Vec::new();
     let tail_ids = tail_files(&mut files, &encoded, &vocab.terms, &order, limits);
+    // The tails are written: their memory, too, is free for the files.
+    encoded.par_iter_mut().for_each(|t| t.tail = None);
     let words = vocab.word_order();
     let term_bounds = term_files(
         &mut files, &encoded, &vocab, &order, &words, &tail_ids, limits,
@@ -1334,22 +1421,24 @@ impl<'a> Laps<'a> {
     }
 }
 
-/// Every folded word of the book once, with its stem (index term).
-struct Vocabulary<'a> {
+/// Every folded word of the book once, with its stem (index term). It
+/// holds its own copies of the words, so that the chunks, by far the
+/// larger, can go before the files are written.
+struct Vocabulary {
     /// Folded words ("surfaces"), numbered in order of first appearance.
-    surfaces: Vec<&'a str>,
+    surfaces: Vec<Box<str>>,
     /// Per surface word: a stop word?
     stop: Vec<bool>,
     /// Per surface word: its term.
     term_of_surface: Vec<u32>,
     /// Index terms, numbered in order of first appearance.
-    terms: Vec<Cow<'a, str>>,
+    terms: Vec<Box<str>>,
     /// Per chunk: its local word numbers to surface numbers.
     remap: Vec<Vec<u32>>,
 }
 
-impl<'a> Vocabulary<'a> {
-    fn new(chunks: &'a [Chunk], an: &Analyzer) -> Vocabulary<'a> {
+impl Vocabulary {
+    fn new(chunks: &[Chunk], an: &Analyzer) -> Vocabulary {
         let mut surface_id: FxMap<&str, u32> = FxMap::default();
         let mut surfaces: Vec<&str> = Vec::new();
         let remap: Vec<Vec<u32>> = chunks
@@ -1387,13 +1476,16 @@ impl<'a> Vocabulary<'a> {
             .collect();
         drop(term_id);
         // Each term's text, taken from the first surface word that has it.
-        let mut stems: Vec<Option<Cow<'a, str>>> = stems.into_iter().map(Some).collect();
+        let mut stems: Vec<Option<Cow<'_, str>>> = stems.into_iter().map(Some).collect();
         let terms = first
             .iter()
-            .map(|&s| stems[s].take().expect("each surface word names one term"))
+            .map(|&s| {
+                let t = stems[s].take().expect("each surface word names one term");
+                t.into_owned().into_boxed_str()
+            })
             .collect();
         Vocabulary {
-            surfaces,
+            surfaces: surfaces.into_iter().map(Box::from).collect(),
             stop,
             term_of_surface,
             terms,
@@ -1405,8 +1497,8 @@ impl<'a> Vocabulary<'a> {
         &self.terms[t as usize]
     }
 
-    fn surface(&self, s: u32) -> &'a str {
-        self.surfaces[s as usize]
+    fn surface(&self, s: u32) -> &str {
+        &self.surfaces[s as usize]
     }
 
     /// Term numbers in the order the browser searches them.
@@ -1460,20 +1552,8 @@ fn score_terms(
             w
         })
         .collect();
-    // Each posting's weighted term frequency, worked out chunk by chunk
-    // (a chunk's weights are few and at hand).
-    let tfw: Vec<Vec<f32>> = chunks
-        .par_iter()
-        .map(|c| {
-            c.posts
-                .iter()
-                .map(|r| tf_weight(&weight[r.doc as usize], r.tf))
-                .collect()
-        })
-        .collect();
     let scorer = Scorer {
         chunks,
-        tfw: &tfw,
         segments,
         weight: &weight,
         quant: &quant,
@@ -1494,7 +1574,7 @@ fn score_terms(
 fn tail_files(
     files: &mut Vec<OutputFile>,
     encoded: &[TermOut],
-    terms: &[Cow<'_, str>],
+    terms: &[Box<str>],
     order: &[u32],
     limits: &Limits,
 ) -> Vec<i64> {
@@ -1532,7 +1612,7 @@ fn tail_files(
 fn term_files<'v>(
     files: &mut Vec<OutputFile>,
     encoded: &[TermOut],
-    vocab: &'v Vocabulary<'_>,
+    vocab: &'v Vocabulary,
     order: &[u32],
     words: &[u32],
     tail_ids: &[i64],
@@ -1578,14 +1658,14 @@ fn term_files<'v>(
 
 /// Vocabulary shards: word → term, with a frequency class. Returns the
 /// first word of each shard.
-fn vocab_files<'a>(
+fn vocab_files<'v>(
     files: &mut Vec<OutputFile>,
     encoded: &[TermOut],
-    vocab: &Vocabulary<'a>,
+    vocab: &'v Vocabulary,
     order: &[u32],
     words: &[u32],
     limits: &Limits,
-) -> Vec<&'a str> {
+) -> Vec<&'v str> {
     let mut df_of_term = vec![0usize; vocab.terms.len()];
     for (i, &t) in order.iter().enumerate() {
         df_of_term[t as usize] = encoded[i].df;
@@ -1792,15 +1872,17 @@ mod tests {
 
     #[test]
     fn words_of_one_term_merge_by_document() {
-        let post = |doc, tf: [u16; 3], npos| Post { doc, tf, npos };
-        let a = [post(1, [1, 0, 0], 1), post(4, [0, 0, 2], 2)];
-        let b = [post(2, [0, 1, 0], 1), post(4, [0, 0, 65_535], 3)];
-        let c = [post(4, [0, 1, 0], 1), post(9, [0, 0, 1], 1)];
-        let (pa, pb, pc) = ([3, 20, 30], [7, 5, 25, 40], [1, 8]);
+        let post = |doc, tf: [u16; 3]| Post { doc, tf };
+        let a = [post(1, [1, 0, 0]), post(4, [0, 0, 2])];
+        let b = [post(2, [0, 1, 0]), post(4, [0, 0, 65_535])];
+        let c = [post(4, [0, 1, 0]), post(9, [0, 0, 1])];
+        // Each use has a position, up to four.
+        let (pa, pb, pc) = ([3, 20, 30], [7, 5, 25, 40, 50], [1, 8]);
         let mut out = Vec::new();
         let mut pos = Vec::new();
         merge_words(&[(&a, &pa), (&b, &pb), (&c, &pc)], 4, &mut out, &mut pos);
-        let got: Vec<(u32, [u16; 3], u16)> = out.iter().map(|p| (p.doc, p.tf, p.npos)).collect();
+        let got: Vec<(u16, [u16; 3], usize)> =
+            out.iter().map(|p| (p.doc, p.tf, p.npos(4))).collect();
         assert_eq!(
             got,
             [
