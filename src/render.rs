@@ -2,6 +2,8 @@
 //! Views borrow from the model; nothing site-wide is cloned per page except
 //! the small header data.
 
+use std::borrow::Cow;
+use std::cell::RefCell;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -34,6 +36,10 @@ pub struct SiteView<'a> {
     pub search: bool,
     pub has_exercises: bool,
     pub workshops: Vec<LinkOut>,
+    /// A template context holding just this view as `site`, made once and
+    /// copied for every page: cheaper than converting the view each time.
+    #[serde(skip)]
+    context: std::sync::OnceLock<tera::Context>,
 }
 
 /// A link whose URL is relative to the site root; templates prefix `root`.
@@ -57,13 +63,13 @@ struct Context<'a, T: Serialize> {
 #[derive(Serialize)]
 struct Link<'a> {
     title: &'a str,
-    url: String,
+    url: Cow<'a, str>,
 }
 
 #[derive(Serialize)]
 struct NavItem<'a> {
     title: &'a str,
-    url: String,
+    url: Cow<'a, str>,
     current: bool,
     chapter: bool,
 }
@@ -83,7 +89,7 @@ struct LocalNav<'a> {
 struct Card<'a> {
     id: &'a str,
     title: &'a str,
-    url: String,
+    url: Cow<'a, str>,
     kind: &'static str,
     kind_label: &'static str,
     duration: u32,
@@ -98,7 +104,7 @@ struct Card<'a> {
 #[derive(Serialize)]
 struct Child<'a> {
     title: &'a str,
-    url: String,
+    url: Cow<'a, str>,
     summary: Option<&'a str>,
     chapter: bool,
     duration: Option<u32>,
@@ -111,7 +117,7 @@ struct PageView<'a> {
     id: &'a str,
     title: &'a str,
     summary: Option<&'a str>,
-    html: String,
+    html: Cow<'a, str>,
     toc: Vec<&'a Heading>,
     breadcrumbs: Vec<Link<'a>>,
     prev: Option<Link<'a>>,
@@ -212,7 +218,7 @@ struct WorkshopView<'a> {
 #[derive(Serialize)]
 struct ContentsEntry<'a> {
     title: &'a str,
-    url: String,
+    url: Cow<'a, str>,
     depth: usize,
     chapter: bool,
 }
@@ -245,6 +251,91 @@ pub struct Inputs<'a> {
     pub theme: &'a Theme,
 }
 
+thread_local! {
+    /// This worker thread's output buffer, kept from page to page: a page is
+    /// written into memory that is already there, then copied once at its
+    /// exact size, instead of into a new buffer grown step by step.
+    static OUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Renders template `name` for the page at `path` and hands the result to
+/// `finish`, which keeps what it needs of it.
+fn render_with<T: Serialize, R>(
+    theme: &Theme,
+    name: &str,
+    site: &SiteView<'_>,
+    path: &str,
+    page: T,
+    finish: impl FnOnce(&[u8]) -> R,
+) -> Result<R, Diagnostic> {
+    if theme.memo.is_some() {
+        // `handbook serve` keeps pages between builds as strings.
+        return render_template(theme, name, site, path, page).map(|html| finish(html.as_bytes()));
+    }
+    let ctx = Context {
+        site,
+        root: root_prefix(path),
+        path,
+        page,
+    };
+    let ctx = tera_context(&ctx).map_err(|e| tdiag(name, path, &e))?;
+    OUT.with(|cell| {
+        let mut spare = Vec::new();
+        let mut kept = cell.try_borrow_mut();
+        let buf = match &mut kept {
+            Ok(b) => &mut **b,
+            // Only if a template were rendered from inside another.
+            Err(_) => &mut spare,
+        };
+        buf.clear();
+        let done = theme
+            .tera
+            .render_to(name, &ctx, &mut *buf)
+            .map(|()| finish(buf));
+        // A buffer grown for the catalogue is not kept for the small pages.
+        if buf.capacity() > MAX_KEPT {
+            *buf = Vec::new();
+        }
+        done
+    })
+    .map_err(|e| tdiag(name, path, &e))
+}
+
+/// The largest output buffer a thread keeps between pages.
+const MAX_KEPT: usize = 4 << 20;
+
+/// The Tera form of `ctx`: what `tera::Context::from_serialize` makes of it,
+/// with the site part copied from the one made for the whole build.
+fn tera_context<T: Serialize>(ctx: &Context<'_, T>) -> tera::Result<tera::Context> {
+    let shared = match ctx.site.context.get() {
+        Some(c) => c,
+        None => {
+            let mut c = tera::Context::new();
+            c.try_insert("site", ctx.site)?;
+            ctx.site.context.get_or_init(|| c)
+        }
+    };
+    let mut c = shared.clone();
+    c.try_insert("root", &ctx.root)?;
+    c.try_insert("path", ctx.path)?;
+    c.try_insert("page", &ctx.page)?;
+    Ok(c)
+}
+
+/// Renders template `name` into the output file `out`.
+fn render_file<T: Serialize>(
+    theme: &Theme,
+    name: &str,
+    site: &SiteView<'_>,
+    out: String,
+    page: T,
+) -> Result<OutputFile, Diagnostic> {
+    let bytes = render_with(theme, name, site, &out, page, |b| Arc::<[u8]>::from(b))?;
+    Ok(OutputFile { path: out, bytes })
+}
+
+/// Renders template `name` for the page at `path` into a string, through
+/// `handbook serve`'s memo when there is one.
 fn render_template<T: Serialize>(
     theme: &Theme,
     name: &str,
@@ -259,15 +350,14 @@ fn render_template<T: Serialize>(
         page,
     };
     let render = || {
-        let ctx = tera::Context::from_serialize(&ctx).map_err(|e| tdiag(name, path, &e))?;
+        let c = tera_context(&ctx).map_err(|e| tdiag(name, path, &e))?;
         theme
             .tera
-            .render(name, &ctx)
+            .render(name, &c)
             .map_err(|e| tdiag(name, path, &e))
     };
     match &theme.memo {
-        // `handbook serve`: the same template with the same context gives
-        // the same page, so an unchanged page is not rendered again.
+        // `handbook serve`: an unchanged page is not rendered again.
         Some(memo) => memo.get_or_render(name, path, &ctx, render),
         None => render(),
     }
@@ -321,7 +411,37 @@ pub fn site_view<'a>(
                 path: w.out.clone(),
             })
             .collect(),
+        context: std::sync::OnceLock::new(),
     }
+}
+
+/// [`relative_url`] without its intermediate lists: the same URL, built
+/// straight into one string (pages link to some fifty others each).
+fn rel_url<'t>(from: &str, to: &'t str) -> Cow<'t, str> {
+    // Most links stay in the page's own folder or go below it: then the
+    // URL is the end of the target's path.
+    let dir = from.rfind('/').map_or("", |i| &from[..=i]);
+    if let Some(rest) = to.strip_prefix(dir) {
+        return Cow::Borrowed(rest);
+    }
+    let from_dirs = from.matches('/').count();
+    let last = to.matches('/').count();
+    let mut common = 0;
+    let mut at = 0;
+    for (a, b) in from.split('/').take(from_dirs).zip(to.split('/')) {
+        if common == last || a != b {
+            break;
+        }
+        common += 1;
+        at += b.len() + 1;
+    }
+    let up = from_dirs - common;
+    let mut url = String::with_capacity(3 * up + to.len() - at);
+    for _ in 0..up {
+        url.push_str("../");
+    }
+    url.push_str(&to[at..]);
+    Cow::Owned(url)
 }
 
 fn card<'a>(e: &'a Exercise, from: &str) -> Card<'a> {
@@ -329,7 +449,7 @@ fn card<'a>(e: &'a Exercise, from: &str) -> Card<'a> {
     Card {
         id: &d.id,
         title: &d.title,
-        url: relative_url(from, &e.out),
+        url: rel_url(from, &e.out),
         kind: d.kind.slug(),
         kind_label: d.kind.label(),
         duration: d.duration,
@@ -345,7 +465,7 @@ fn card<'a>(e: &'a Exercise, from: &str) -> Card<'a> {
 fn link<'a>(book: &'a Book, from: &str, page: usize) -> Link<'a> {
     Link {
         title: book.pages[page].title(),
-        url: relative_url(from, &book.pages[page].out),
+        url: rel_url(from, &book.pages[page].out),
     }
 }
 
@@ -373,7 +493,7 @@ fn local_nav<'a>(book: &'a Book, page: usize) -> LocalNav<'a> {
             };
             NavItem {
                 title: book.pages[idx].title(),
-                url: relative_url(from, &book.pages[idx].out),
+                url: rel_url(from, &book.pages[idx].out),
                 current: idx == page,
                 chapter,
             }
@@ -389,7 +509,7 @@ fn local_nav<'a>(book: &'a Book, page: usize) -> LocalNav<'a> {
 fn breadcrumbs<'a>(book: &'a Book, from: &str, page: usize) -> Vec<Link<'a>> {
     let mut crumbs = vec![Link {
         title: book.pages[0].title(),
-        url: relative_url(from, "index.html"),
+        url: rel_url(from, "index.html"),
     }];
     crumbs.extend(
         book.ancestors(page)
@@ -400,14 +520,14 @@ fn breadcrumbs<'a>(book: &'a Book, from: &str, page: usize) -> Vec<Link<'a>> {
 }
 
 /// Replaces `{{ exercise: id }}` markers with the exercise's card.
-fn place_exercises(
+fn place_exercises<'a>(
     inp: &Inputs<'_>,
     site: &SiteView<'_>,
-    html: &str,
+    html: &'a str,
     from: &str,
-) -> Result<String, Diagnostic> {
+) -> Result<Cow<'a, str>, Diagnostic> {
     if !html.contains("<!--hb:exercise:") {
-        return Ok(html.to_string());
+        return Ok(Cow::Borrowed(html));
     }
     let mut out = String::with_capacity(html.len() + 1024);
     let mut rest = html;
@@ -417,18 +537,16 @@ fn place_exercises(
         let end = after.find("-->").unwrap_or(after.len());
         let id = &after[..end];
         if let Some(e) = crate::exercise::find(inp.exercises, id).map(|i| &inp.exercises[i]) {
-            out.push_str(&render_template(
-                inp.theme,
-                "exercise-card.html",
-                site,
-                from,
-                card(e, from),
-            )?);
+            let name = "exercise-card.html";
+            render_with(inp.theme, name, site, from, card(e, from), |b| {
+                std::str::from_utf8(b).map(|s| out.push_str(s))
+            })?
+            .map_err(|e| tdiag(name, from, &tera::Error::msg(e)))?;
         }
         rest = &after[(end + 3).min(after.len())..];
     }
     out.push_str(rest);
-    Ok(out)
+    Ok(Cow::Owned(out))
 }
 
 fn page_view<'a>(
@@ -451,7 +569,7 @@ fn page_view<'a>(
             .map(|n| match *n {
                 Node::Page(c) => Child {
                     title: book.pages[c].title(),
-                    url: relative_url(from, &book.pages[c].out),
+                    url: rel_url(from, &book.pages[c].out),
                     summary: book.pages[c].parsed.front.summary.as_deref(),
                     chapter: false,
                     duration: book.pages[c].parsed.front.duration,
@@ -461,7 +579,7 @@ fn page_view<'a>(
                     let idx = book.sections[s].index;
                     Child {
                         title: book.pages[idx].title(),
-                        url: relative_url(from, &book.pages[idx].out),
+                        url: rel_url(from, &book.pages[idx].out),
                         summary: book.pages[idx].parsed.front.summary.as_deref(),
                         chapter: true,
                         duration: None,
@@ -503,7 +621,7 @@ fn page_view<'a>(
             .collect(),
         children,
         print_url: (p.kind != PageKind::Lesson && has_lessons)
-            .then(|| relative_url(from, &print_path(book, p.section))),
+            .then(|| rel_url(from, &print_path(book, p.section)).into_owned()),
     })
 }
 
@@ -535,9 +653,9 @@ pub fn render_all(
                 PageKind::Lesson => "lesson.html",
             };
             let view = page_view(inp, site, i, &by_lesson[i])?;
-            let html = render_template(inp.theme, template, site, &p.out, view)?;
+            let file = render_file(inp.theme, template, site, p.out.clone(), view)?;
             progress(1);
-            Ok(OutputFile::new(p.out.clone(), html.into_bytes()))
+            Ok(file)
         })
         .collect();
     let mut produced = pages;
@@ -572,15 +690,12 @@ pub fn render_all(
             })
             .map(Extra::Print),
     );
-    produced.par_extend(extras.into_par_iter().map(|x| {
-        match x {
-            Extra::Catalogue => catalogue(inp, site),
-            Extra::Workshop(w) => workshop_page(inp, site, &inp.workshops[w], &inp.workshop_md[w]),
-            Extra::Contents(name) => contents_page(inp, site, name, name),
-            Extra::NotFound => render_template(inp.theme, "404.html", site, "404.html", ())
-                .map(|h| OutputFile::new("404.html".into(), h.into_bytes())),
-            Extra::Print(s) => print_page(inp, site, s),
-        }
+    produced.par_extend(extras.into_par_iter().map(|x| match x {
+        Extra::Catalogue => catalogue(inp, site),
+        Extra::Workshop(w) => workshop_page(inp, site, &inp.workshops[w], &inp.workshop_md[w]),
+        Extra::Contents(name) => contents_page(inp, site, name, name),
+        Extra::NotFound => render_file(inp.theme, "404.html", site, "404.html".into(), ()),
+        Extra::Print(s) => print_page(inp, site, s),
     }));
     let mut files = Vec::with_capacity(produced.len());
     let mut errors = Vec::new();
@@ -663,8 +778,7 @@ fn exercise_page(
         variations,
         questions,
     };
-    let html = render_template(inp.theme, "exercise.html", site, from, view)?;
-    Ok(OutputFile::new(e.out.clone(), html.into_bytes()))
+    render_file(inp.theme, "exercise.html", site, e.out.clone(), view)
 }
 
 fn catalogue(inp: &Inputs<'_>, site: &SiteView<'_>) -> Result<OutputFile, Diagnostic> {
@@ -720,8 +834,7 @@ fn catalogue(inp: &Inputs<'_>, site: &SiteView<'_>) -> Result<OutputFile, Diagno
         competencies: comp.into_iter().collect(),
         max_duration: ex.iter().map(|e| e.data.duration).max().unwrap_or(0),
     };
-    let html = render_template(inp.theme, "catalogue.html", site, from, view)?;
-    Ok(OutputFile::new(from.into(), html.into_bytes()))
+    render_file(inp.theme, "catalogue.html", site, from.into(), view)
 }
 
 fn workshop_page(
@@ -775,8 +888,7 @@ fn workshop_page(
         over: w.data.length.is_some_and(|l| total > l),
         rows,
     };
-    let html = render_template(inp.theme, "workshop.html", site, from, view)?;
-    Ok(OutputFile::new(w.out.clone(), html.into_bytes()))
+    render_file(inp.theme, "workshop.html", site, w.out.clone(), view)
 }
 
 fn contents_page(
@@ -792,13 +904,12 @@ fn contents_page(
         .enumerate()
         .map(|(i, p)| ContentsEntry {
             title: p.title(),
-            url: relative_url(out, &p.out),
+            url: rel_url(out, &p.out),
             depth: book.ancestors(i).len() + usize::from(p.kind == PageKind::Lesson),
             chapter: p.kind != PageKind::Lesson,
         })
         .collect();
-    let html = render_template(inp.theme, template, site, out, entries)?;
-    Ok(OutputFile::new(out.into(), html.into_bytes()))
+    render_file(inp.theme, template, site, out.into(), entries)
 }
 
 fn print_page(inp: &Inputs<'_>, site: &SiteView<'_>, s: usize) -> Result<OutputFile, Diagnostic> {
@@ -818,11 +929,10 @@ fn print_page(inp: &Inputs<'_>, site: &SiteView<'_>, s: usize) -> Result<OutputF
         .collect();
     let view = PrintView {
         title: book.pages[sec.index].title(),
-        back: relative_url(&out, &book.pages[sec.index].out),
+        back: rel_url(&out, &book.pages[sec.index].out).into_owned(),
         pages,
     };
-    let html = render_template(inp.theme, "print.html", site, &out, view)?;
-    Ok(OutputFile::new(out, html.into_bytes()))
+    render_file(inp.theme, "print.html", site, out, view)
 }
 
 /// `nav.js`: the whole table of contents, shared by every page as one
@@ -858,4 +968,37 @@ pub fn nav_script(book: &Book) -> OutputFile {
     }
     s.push_str(";\n");
     OutputFile::new("nav.js".into(), s.into_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rel_url_matches_relative_url() {
+        let paths = [
+            "index.html",
+            "print.html",
+            "a.html",
+            "a/index.html",
+            "a/b.html",
+            "a/c.html",
+            "a/b/index.html",
+            "a/b/c.html",
+            "a/bc/d.html",
+            "ab/c.html",
+            "d/c.html",
+            "a/b/c/d.html",
+            "x/b/c.html",
+            "a/a/a.html",
+            "/a.html",
+            "a//b.html",
+            "",
+        ];
+        for from in paths {
+            for to in paths {
+                assert_eq!(rel_url(from, to), relative_url(from, to), "{from} -> {to}");
+            }
+        }
+    }
 }

@@ -147,16 +147,23 @@ pub fn compile(sources: &Sources) -> Result<Theme, Vec<Diagnostic>> {
 /// attributes. Unlike Tera's default it leaves `/` alone, so URLs stay readable.
 pub fn escape_html(input: &str) -> String {
     let mut out = String::with_capacity(input.len() + 8);
-    for c in input.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    // The characters to escape are ASCII, so the text between them is
+    // copied in runs rather than one character at a time.
+    let mut done = 0;
+    for (i, b) in input.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&input[done..i]);
+        out.push_str(entity);
+        done = i + 1;
     }
+    out.push_str(&input[done..]);
     out
 }
 
@@ -223,6 +230,18 @@ fn read_overrides(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escapes_markup_and_quotes_only() {
+        assert_eq!(escape_html(""), "");
+        assert_eq!(escape_html("a/b c"), "a/b c");
+        assert_eq!(
+            escape_html(r#"<a href="x">Tom & 'Jé'</a>"#),
+            "&lt;a href=&quot;x&quot;&gt;Tom &amp; &#39;Jé&#39;&lt;/a&gt;"
+        );
+        assert_eq!(escape_html("é&ü"), "é&amp;ü");
+        assert_eq!(escape_html("&"), "&amp;");
+    }
 
     /// The embedded list and the folder must agree, so that the list is the
     /// single definition of the theme's files.
