@@ -304,8 +304,9 @@ impl Exercise {
     }
 }
 
-/// The key positions of `file`, worked out into `cell` on first use.
-fn located<'c>(
+/// The key positions of `file`, worked out into `cell` on first use (for
+/// any YAML file: workshop plans use it too).
+pub(crate) fn located<'c>(
     cell: &'c std::sync::OnceLock<std::sync::Arc<Locator>>,
     file: &TextFile,
 ) -> &'c std::sync::Arc<Locator> {

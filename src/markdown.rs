@@ -93,7 +93,7 @@ pub struct Settings<'a> {
 
 /// Markdown held in a YAML field (an exercise step, a workshop note),
 /// rendered once: the page shows its HTML and search reads its text.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug)]
 pub struct FieldMarkdown {
     pub html: String,
     /// Each heading's text and each section's text, in reading order.
@@ -150,7 +150,7 @@ impl Fields<'_> {
 
 /// An exercise's Markdown fields, rendered once in this stage for both the
 /// exercise page and the search index.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug)]
 pub struct ExerciseMarkdown {
     pub preparation: Option<FieldMarkdown>,
     pub steps: Vec<FieldMarkdown>,
@@ -203,7 +203,7 @@ pub fn render_exercise(e: &Exercise, settings: &Settings<'_>) -> ExerciseMarkdow
 
 /// A workshop agenda's Markdown: its description and, in the facilitator
 /// edition, each slot's notes and its exercise's facilitator notes.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct WorkshopMarkdown {
     pub description: Option<String>,
     /// Per slot: (its notes, its exercise's facilitator notes), as HTML.
@@ -218,10 +218,7 @@ pub fn render_workshop(
     settings: &Settings<'_>,
 ) -> WorkshopMarkdown {
     let loc = std::sync::OnceLock::new();
-    let locate = |key: &str| {
-        loc.get_or_init(|| crate::yaml::Locator::new(&w.file.source.text))
-            .key_or_parent(key)
-    };
+    let locate = |key: &str| crate::exercise::located(&loc, &w.file).key_or_parent(key);
     let mut f = Fields {
         file: &w.file,
         out: &w.out,
@@ -739,10 +736,10 @@ fn resolve_url(
                 range: range.clone(),
             });
         }
-        return suffix(relative_url(input.out, &book.pages[p].out));
+        return suffix(relative_url(input.out, &book.pages[p].out).into_owned());
     }
     if let Some(&a) = book.asset_by_rel.get(&target) {
-        return suffix(relative_url(input.out, &book.assets[a].out));
+        return suffix(relative_url(input.out, &book.assets[a].out).into_owned());
     }
     let what = if image { "image" } else { "link" };
     let hint = if target.ends_with(".md") {
@@ -776,7 +773,7 @@ fn relative_to(dir: &str, target: &str) -> String {
     } else {
         format!("{dir}/x")
     };
-    relative_url(&from, target)
+    relative_url(&from, target).into_owned()
 }
 
 fn percent_decode(s: &str) -> String {

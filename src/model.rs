@@ -1,6 +1,7 @@
 //! Stage 4: the handbook's structure. Pages get ids, output paths, an order,
 //! parents and previous/next links; folders become chapters.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use crate::diag::{Diagnostic, Severity, Source};
@@ -443,19 +444,32 @@ fn check_collisions(book: &Book) -> Vec<Diagnostic> {
 
 /// The relative URL from the page at `from` to the output path `to`, both
 /// relative to the site root: `a/b.html` → `c/d.html` is `../c/d.html`.
-pub fn relative_url(from: &str, to: &str) -> String {
-    let from_dirs: Vec<&str> = from.split('/').collect();
-    let from_dirs = &from_dirs[..from_dirs.len() - 1];
-    let to_parts: Vec<&str> = to.split('/').collect();
-    let common = from_dirs
-        .iter()
-        .zip(&to_parts)
-        .take_while(|(a, b)| a == b)
-        .count();
-    let common = common.min(to_parts.len() - 1);
-    let mut url = "../".repeat(from_dirs.len() - common);
-    url.push_str(&to_parts[common..].join("/"));
-    url
+pub fn relative_url<'t>(from: &str, to: &'t str) -> Cow<'t, str> {
+    // Most links stay in the page's own folder or go below it: then the
+    // URL is the end of the target's path, and nothing is allocated (pages
+    // link to some fifty others each).
+    let dir = from.rfind('/').map_or("", |i| &from[..=i]);
+    if let Some(rest) = to.strip_prefix(dir) {
+        return Cow::Borrowed(rest);
+    }
+    let from_dirs = from.matches('/').count();
+    let last = to.matches('/').count();
+    let mut common = 0;
+    let mut at = 0;
+    for (a, b) in from.split('/').take(from_dirs).zip(to.split('/')) {
+        if common == last || a != b {
+            break;
+        }
+        common += 1;
+        at += b.len() + 1;
+    }
+    let up = from_dirs - common;
+    let mut url = String::with_capacity(3 * up + to.len() - at);
+    for _ in 0..up {
+        url.push_str("../");
+    }
+    url.push_str(&to[at..]);
+    Cow::Owned(url)
 }
 
 /// `../` repeated to reach the site root from a page.
@@ -487,5 +501,51 @@ mod tests {
         assert_eq!(relative_url("a/b/c.html", "index.html"), "../../index.html");
         assert_eq!(relative_url("a/index.html", "a/index.html"), "index.html");
         assert_eq!(root_prefix("a/b/c.html"), "../../");
+    }
+
+    /// The plain definition: climb out of `from`'s folders past the common
+    /// ones, then down to `to`.
+    fn reference_relative_url(from: &str, to: &str) -> String {
+        let from_dirs: Vec<&str> = from.split('/').collect();
+        let from_dirs = &from_dirs[..from_dirs.len() - 1];
+        let to_parts: Vec<&str> = to.split('/').collect();
+        let common = from_dirs
+            .iter()
+            .zip(&to_parts)
+            .take_while(|(a, b)| a == b)
+            .count();
+        let common = common.min(to_parts.len() - 1);
+        let mut url = "../".repeat(from_dirs.len() - common);
+        url.push_str(&to_parts[common..].join("/"));
+        url
+    }
+
+    #[test]
+    fn relative_urls_match_the_plain_definition_on_every_pair() {
+        let paths = [
+            "index.html",
+            "print.html",
+            "a.html",
+            "a/index.html",
+            "a/b.html",
+            "a/c.html",
+            "a/b/index.html",
+            "a/b/c.html",
+            "a/bc/d.html",
+            "ab/c.html",
+            "d/c.html",
+            "a/b/c/d.html",
+            "x/b/c.html",
+            "a/a/a.html",
+            "/a.html",
+            "a//b.html",
+            "",
+        ];
+        for from in paths {
+            for to in paths {
+                let want = reference_relative_url(from, to);
+                assert_eq!(relative_url(from, to), want, "{from} -> {to}");
+            }
+        }
     }
 }

@@ -132,19 +132,19 @@ struct PageView<'a> {
 }
 
 #[derive(Serialize)]
-struct StepView {
-    html: String,
+struct StepView<'a> {
+    html: &'a str,
     minutes: Option<u32>,
 }
 
 #[derive(Serialize)]
-struct QuestionView {
+struct QuestionView<'a> {
     number: usize,
-    html: String,
-    choices: Vec<String>,
+    html: &'a str,
+    choices: &'a [String],
     multiple: bool,
     answer: Vec<u32>,
-    explanation: Option<String>,
+    explanation: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -155,14 +155,14 @@ struct ExerciseView<'a> {
     audience: Option<&'a str>,
     tags: &'a [String],
     materials: &'a [String],
-    preparation: Option<String>,
-    steps: Vec<StepView>,
+    preparation: Option<&'a str>,
+    steps: Vec<StepView<'a>>,
     timed_minutes: u32,
     /// Facilitator edition only (left empty otherwise).
     debrief: Vec<&'a str>,
-    facilitator_notes: Option<String>,
-    variations: Vec<String>,
-    questions: Vec<QuestionView>,
+    facilitator_notes: Option<&'a str>,
+    variations: Vec<&'a str>,
+    questions: Vec<QuestionView<'a>>,
 }
 
 #[derive(Serialize)]
@@ -197,16 +197,16 @@ struct RowView<'a> {
     minutes: u32,
     kind: &'static str,
     title: &'a str,
-    url: Option<String>,
+    url: Option<Cow<'a, str>>,
     materials: &'a [String],
-    notes: Option<String>,
-    facilitator_notes: Option<String>,
+    notes: Option<&'a str>,
+    facilitator_notes: Option<&'a str>,
 }
 
 #[derive(Serialize)]
 struct WorkshopView<'a> {
     title: &'a str,
-    description: Option<String>,
+    description: Option<&'a str>,
     start: String,
     end: String,
     total: String,
@@ -268,16 +268,21 @@ fn render_with<T: Serialize, R>(
     page: T,
     finish: impl FnOnce(&[u8]) -> R,
 ) -> Result<R, Diagnostic> {
-    if theme.memo.is_some() {
-        // `handbook serve` keeps pages between builds as strings.
-        return render_template(theme, name, site, path, page).map(|html| finish(html.as_bytes()));
-    }
     let ctx = Context {
         site,
         root: root_prefix(path),
         path,
         page,
     };
+    if let Some(memo) = &theme.memo {
+        // `handbook serve`: an unchanged page is not rendered again; pages
+        // are kept between builds as strings.
+        let html = memo.get_or_render(name, path, &ctx, || {
+            let c = tera_context(&ctx).map_err(|e| tdiag(name, path, &e))?;
+            (theme.tera.render(name, &c)).map_err(|e| tdiag(name, path, &e))
+        })?;
+        return Ok(finish(html.as_bytes()));
+    }
     let ctx = tera_context(&ctx).map_err(|e| tdiag(name, path, &e))?;
     OUT.with(|cell| {
         let mut spare = Vec::new();
@@ -334,35 +339,6 @@ fn render_file<T: Serialize>(
     Ok(OutputFile { path: out, bytes })
 }
 
-/// Renders template `name` for the page at `path` into a string, through
-/// `handbook serve`'s memo when there is one.
-fn render_template<T: Serialize>(
-    theme: &Theme,
-    name: &str,
-    site: &SiteView<'_>,
-    path: &str,
-    page: T,
-) -> Result<String, Diagnostic> {
-    let ctx = Context {
-        site,
-        root: root_prefix(path),
-        path,
-        page,
-    };
-    let render = || {
-        let c = tera_context(&ctx).map_err(|e| tdiag(name, path, &e))?;
-        theme
-            .tera
-            .render(name, &c)
-            .map_err(|e| tdiag(name, path, &e))
-    };
-    match &theme.memo {
-        // `handbook serve`: an unchanged page is not rendered again.
-        Some(memo) => memo.get_or_render(name, path, &ctx, render),
-        None => render(),
-    }
-}
-
 fn tdiag(name: &str, path: &str, e: &tera::Error) -> Diagnostic {
     let mut msg = format!("rendering `{path}` with template `{name}` failed: {e}");
     let mut src = std::error::Error::source(e);
@@ -415,41 +391,12 @@ pub fn site_view<'a>(
     }
 }
 
-/// [`relative_url`] without its intermediate lists: the same URL, built
-/// straight into one string (pages link to some fifty others each).
-fn rel_url<'t>(from: &str, to: &'t str) -> Cow<'t, str> {
-    // Most links stay in the page's own folder or go below it: then the
-    // URL is the end of the target's path.
-    let dir = from.rfind('/').map_or("", |i| &from[..=i]);
-    if let Some(rest) = to.strip_prefix(dir) {
-        return Cow::Borrowed(rest);
-    }
-    let from_dirs = from.matches('/').count();
-    let last = to.matches('/').count();
-    let mut common = 0;
-    let mut at = 0;
-    for (a, b) in from.split('/').take(from_dirs).zip(to.split('/')) {
-        if common == last || a != b {
-            break;
-        }
-        common += 1;
-        at += b.len() + 1;
-    }
-    let up = from_dirs - common;
-    let mut url = String::with_capacity(3 * up + to.len() - at);
-    for _ in 0..up {
-        url.push_str("../");
-    }
-    url.push_str(&to[at..]);
-    Cow::Owned(url)
-}
-
 fn card<'a>(e: &'a Exercise, from: &str) -> Card<'a> {
     let d = &e.data;
     Card {
         id: &d.id,
         title: &d.title,
-        url: rel_url(from, &e.out),
+        url: relative_url(from, &e.out),
         kind: d.kind.slug(),
         kind_label: d.kind.label(),
         duration: d.duration,
@@ -465,7 +412,7 @@ fn card<'a>(e: &'a Exercise, from: &str) -> Card<'a> {
 fn link<'a>(book: &'a Book, from: &str, page: usize) -> Link<'a> {
     Link {
         title: book.pages[page].title(),
-        url: rel_url(from, &book.pages[page].out),
+        url: relative_url(from, &book.pages[page].out),
     }
 }
 
@@ -493,7 +440,7 @@ fn local_nav<'a>(book: &'a Book, page: usize) -> LocalNav<'a> {
             };
             NavItem {
                 title: book.pages[idx].title(),
-                url: rel_url(from, &book.pages[idx].out),
+                url: relative_url(from, &book.pages[idx].out),
                 current: idx == page,
                 chapter,
             }
@@ -509,7 +456,7 @@ fn local_nav<'a>(book: &'a Book, page: usize) -> LocalNav<'a> {
 fn breadcrumbs<'a>(book: &'a Book, from: &str, page: usize) -> Vec<Link<'a>> {
     let mut crumbs = vec![Link {
         title: book.pages[0].title(),
-        url: rel_url(from, "index.html"),
+        url: relative_url(from, "index.html"),
     }];
     crumbs.extend(
         book.ancestors(page)
@@ -569,7 +516,7 @@ fn page_view<'a>(
             .map(|n| match *n {
                 Node::Page(c) => Child {
                     title: book.pages[c].title(),
-                    url: rel_url(from, &book.pages[c].out),
+                    url: relative_url(from, &book.pages[c].out),
                     summary: book.pages[c].parsed.front.summary.as_deref(),
                     chapter: false,
                     duration: book.pages[c].parsed.front.duration,
@@ -579,7 +526,7 @@ fn page_view<'a>(
                     let idx = book.sections[s].index;
                     Child {
                         title: book.pages[idx].title(),
-                        url: rel_url(from, &book.pages[idx].out),
+                        url: relative_url(from, &book.pages[idx].out),
                         summary: book.pages[idx].parsed.front.summary.as_deref(),
                         chapter: true,
                         duration: None,
@@ -621,7 +568,7 @@ fn page_view<'a>(
             .collect(),
         children,
         print_url: (p.kind != PageKind::Lesson && has_lessons)
-            .then(|| rel_url(from, &print_path(book, p.section)).into_owned()),
+            .then(|| relative_url(from, &print_path(book, p.section)).into_owned()),
     })
 }
 
@@ -712,16 +659,16 @@ pub fn render_all(
     }
 }
 
-fn exercise_page(
-    inp: &Inputs<'_>,
+fn exercise_page<'a>(
+    inp: &Inputs<'a>,
     site: &SiteView<'_>,
-    e: &Exercise,
-    md: &ExerciseMarkdown,
+    e: &'a Exercise,
+    md: &'a ExerciseMarkdown,
 ) -> Result<OutputFile, Diagnostic> {
     let d = &e.data;
     let from = e.out.as_str();
     let facilitator = inp.config.edition == Edition::Facilitator;
-    let html = |f: &FieldMarkdown| f.html.clone();
+    let html = |f: &'a FieldMarkdown| f.html.as_str();
     let steps = d
         .steps
         .iter()
@@ -742,10 +689,10 @@ fn exercise_page(
         .map(|(i, (q, f))| QuestionView {
             number: i + 1,
             html: html(f),
-            choices: q.choices.clone(),
+            choices: &q.choices,
             multiple: q.answer.is_multiple(),
             answer: q.answer.indexes(),
-            explanation: q.explanation.clone(),
+            explanation: q.explanation.as_deref(),
         })
         .collect();
     let view = ExerciseView {
@@ -837,16 +784,17 @@ fn catalogue(inp: &Inputs<'_>, site: &SiteView<'_>) -> Result<OutputFile, Diagno
     render_file(inp.theme, "catalogue.html", site, from.into(), view)
 }
 
-fn workshop_page(
-    inp: &Inputs<'_>,
+fn workshop_page<'a>(
+    inp: &Inputs<'a>,
     site: &SiteView<'_>,
-    w: &Workshop,
-    md: &WorkshopMarkdown,
+    w: &'a Workshop,
+    md: &'a WorkshopMarkdown,
 ) -> Result<OutputFile, Diagnostic> {
     let from = w.out.as_str();
     let mut rows = Vec::new();
     for (s, (notes, exercise_notes)) in w.slots.iter().zip(&md.slots) {
-        let (kind, title, url, materials): (&str, &str, Option<String>, &[String]) = match &s.what {
+        let (kind, title, url, materials): (&str, &str, Option<Cow<str>>, &[String]) = match &s.what
+        {
             SlotWhat::Lesson(p) => (
                 "lesson",
                 inp.book.pages[*p].title(),
@@ -873,14 +821,14 @@ fn workshop_page(
             title,
             url,
             materials,
-            notes: notes.clone(),
-            facilitator_notes: exercise_notes.clone(),
+            notes: notes.as_deref(),
+            facilitator_notes: exercise_notes.as_deref(),
         });
     }
     let total = w.total();
     let view = WorkshopView {
         title: &w.data.title,
-        description: md.description.clone(),
+        description: md.description.as_deref(),
         start: format_time(w.start()),
         end: format_time(w.start() + total),
         total: format_duration(total),
@@ -904,7 +852,7 @@ fn contents_page(
         .enumerate()
         .map(|(i, p)| ContentsEntry {
             title: p.title(),
-            url: rel_url(out, &p.out),
+            url: relative_url(out, &p.out),
             depth: book.ancestors(i).len() + usize::from(p.kind == PageKind::Lesson),
             chapter: p.kind != PageKind::Lesson,
         })
@@ -929,7 +877,7 @@ fn print_page(inp: &Inputs<'_>, site: &SiteView<'_>, s: usize) -> Result<OutputF
         .collect();
     let view = PrintView {
         title: book.pages[sec.index].title(),
-        back: rel_url(&out, &book.pages[sec.index].out).into_owned(),
+        back: relative_url(&out, &book.pages[sec.index].out).into_owned(),
         pages,
     };
     render_file(inp.theme, "print.html", site, out, view)
@@ -968,37 +916,4 @@ pub fn nav_script(book: &Book) -> OutputFile {
     }
     s.push_str(";\n");
     OutputFile::new("nav.js".into(), s.into_bytes())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rel_url_matches_relative_url() {
-        let paths = [
-            "index.html",
-            "print.html",
-            "a.html",
-            "a/index.html",
-            "a/b.html",
-            "a/c.html",
-            "a/b/index.html",
-            "a/b/c.html",
-            "a/bc/d.html",
-            "ab/c.html",
-            "d/c.html",
-            "a/b/c/d.html",
-            "x/b/c.html",
-            "a/a/a.html",
-            "/a.html",
-            "a//b.html",
-            "",
-        ];
-        for from in paths {
-            for to in paths {
-                assert_eq!(rel_url(from, to), relative_url(from, to), "{from} -> {to}");
-            }
-        }
-    }
 }
