@@ -265,11 +265,7 @@ fn page_entry<'a>(inputs: &Inputs<'a>, i: usize) -> Entry<'a> {
     let p = &book.pages[i];
     let r = &inputs.rendered[i];
     let front = &p.parsed.front;
-    let crumbs = book
-        .ancestors(i)
-        .into_iter()
-        .map(|a| book.pages[a].title().to_string())
-        .collect();
+    let crumbs = crumbs_above(book, i);
     let mut head_parts: Vec<&str> = Vec::new();
     if let Some(s) = &front.summary {
         head_parts.push(s);
@@ -329,11 +325,11 @@ fn page_entry<'a>(inputs: &Inputs<'a>, i: usize) -> Entry<'a> {
     }
 }
 
-/// Plain text of Markdown held in an exercise field, as the markdown stage
-/// read it for the page (raw HTML, facilitator-only callouts, footnotes and
-/// all follow the page's rules).
-fn field_text(f: &FieldMarkdown) -> String {
-    join(f.text.iter().map(String::as_str))
+/// Titles of the chapters above page `i`, outermost first.
+fn crumbs_above(book: &Book, i: usize) -> Vec<String> {
+    (book.ancestors(i).into_iter())
+        .map(|a| book.pages[a].title().to_string())
+        .collect()
 }
 
 fn exercise_entry<'a>(inputs: &Inputs<'a>, i: usize) -> Entry<'a> {
@@ -343,11 +339,7 @@ fn exercise_entry<'a>(inputs: &Inputs<'a>, i: usize) -> Entry<'a> {
     let facilitator = inputs.config.edition.is_facilitator();
     let (crumbs, chapters) = match e.lesson {
         Some(l) => {
-            let mut c: Vec<String> = book
-                .ancestors(l)
-                .into_iter()
-                .map(|a| book.pages[a].title().to_string())
-                .collect();
+            let mut c = crumbs_above(book, l);
             c.push(book.pages[l].title().to_string());
             (c, chapter_chain(book, l))
         }
@@ -357,22 +349,26 @@ fn exercise_entry<'a>(inputs: &Inputs<'a>, i: usize) -> Entry<'a> {
     head.extend(d.objectives.iter().map(String::as_str));
     head.extend(d.competencies.iter().map(String::as_str));
     head.extend(d.tags.iter().map(String::as_str));
-    let mut body: Vec<String> = Vec::new();
-    if let Some(a) = &d.audience {
-        body.push(a.clone());
-    }
-    body.extend(md.preparation.as_ref().map(field_text));
-    body.extend(md.steps.iter().map(field_text));
-    body.extend(d.materials.iter().cloned());
-    body.extend(md.variations.iter().map(field_text));
+    // The body's parts in reading order; a Markdown field gives its
+    // headings' and sections' text, as the markdown stage read it for the
+    // page (raw HTML, facilitator-only callouts and footnotes follow the
+    // page's rules). `join` puts them together once.
+    let field = |f: &'a FieldMarkdown| f.text.iter().map(String::as_str);
+    let strs = |v: &'a [String]| v.iter().map(String::as_str);
+    let mut body: Vec<&str> = Vec::new();
+    body.extend(d.audience.as_deref());
+    body.extend(md.preparation.iter().flat_map(field));
+    body.extend(md.steps.iter().flat_map(field));
+    body.extend(strs(&d.materials));
+    body.extend(md.variations.iter().flat_map(field));
     for (q, text) in d.questions.iter().zip(&md.questions) {
-        body.push(field_text(text));
-        body.extend(q.choices.iter().cloned());
+        body.extend(field(text));
+        body.extend(strs(&q.choices));
     }
     if facilitator {
-        body.extend(d.debrief.iter().cloned());
+        body.extend(strs(&d.debrief));
         // Rendered in the facilitator edition only.
-        body.extend(md.facilitator_notes.as_ref().map(field_text));
+        body.extend(md.facilitator_notes.iter().flat_map(field));
     }
     Entry {
         kind: "exercise",
@@ -385,7 +381,7 @@ fn exercise_entry<'a>(inputs: &Inputs<'a>, i: usize) -> Entry<'a> {
             title: d.title.clone(),
             anchor: String::new(),
             head: join(head),
-            body: Cow::Owned(join(body.iter().map(String::as_str))),
+            body: Cow::Owned(join(body)),
         }],
     }
 }
