@@ -372,18 +372,14 @@ const STEMMERS: &[(&str, &[&str], rust_stemmers::Algorithm)] = {
     ]
 };
 
-/// The primary subtag of a language tag or name, lower-cased (`en-GB` → `en`).
-fn primary_tag(name: &str) -> String {
-    let lower = name.trim().to_ascii_lowercase();
-    lower.split(['-', '_']).next().unwrap_or("").to_string()
-}
-
-/// The stemmer for a language tag or name: its name and algorithm.
+/// The stemmer for a language tag or name (`en-GB`, `English`, `nb`): its
+/// name and algorithm.
 fn stemmer_for(name: &str) -> Option<(&'static str, rust_stemmers::Algorithm)> {
-    let primary = primary_tag(name);
+    let lower = name.trim().to_ascii_lowercase();
+    let primary = lower.split(['-', '_']).next().unwrap_or("");
     STEMMERS
         .iter()
-        .find(|(n, codes, _)| *n == primary || codes.contains(&primary.as_str()))
+        .find(|(n, codes, _)| *n == primary || codes.contains(&primary))
         .map(|&(n, _, a)| (n, a))
 }
 
@@ -447,12 +443,13 @@ impl Analyzer {
 /// Stop words by language (folded, sorted). They are not scored alone,
 /// but keep their positions, so phrases with them still match.
 pub fn stop_words(language: &str) -> &'static [&'static str] {
-    match primary_tag(language).as_str() {
-        "en" | "english" => EN,
-        "de" | "german" => DE,
-        "fr" | "french" => FR,
-        "es" | "spanish" => ES,
-        "nl" | "dutch" => NL,
+    // The language is named as the stemmers' table names it (codes too).
+    match stemmer_for(language).map(|(name, _)| name) {
+        Some("english") => EN,
+        Some("german") => DE,
+        Some("french") => FR,
+        Some("spanish") => ES,
+        Some("dutch") => NL,
         _ => &[],
     }
 }
@@ -772,5 +769,9 @@ mod tests {
         let unknown = Analyzer::new("ja", None).unwrap();
         assert_eq!(unknown.stemmer_name, None);
         assert!(Analyzer::new("en", Some("klingon")).is_err());
+        // Stop words follow the language by code or name, like stemmers.
+        assert!(Analyzer::new("Dutch", None).unwrap().is_stop("het"));
+        assert!(stop_words("fr-CA").contains(&"les"));
+        assert!(stop_words("ja").is_empty());
     }
 }
