@@ -408,19 +408,16 @@ pub fn run(args: &ServeArgs, quiet: bool) -> Result<(), Failure> {
     }
 
     // The first build: a failure is shown in the browser like any other.
-    let started = Instant::now();
-    let (outcome, job) = split(rebuild(&setup, &cache));
-    let slot = job.as_ref().map(|_| Arc::new(SearchSlot::default()));
-    report(
-        &shared,
-        outcome,
-        slot.clone(),
-        started,
-        &printer,
+    let mut publisher = Publisher {
+        setup: &setup,
+        cache: &cache,
+        shared: &shared,
+        printer: &printer,
         quiet,
-        args.timings,
-        &mut Vec::new(),
-    );
+        timings: args.timings,
+        last_warnings: Vec::new(),
+    };
+    let pending = publisher.rebuild(Instant::now());
 
     http::start(listener, shared.clone()).map_err(|e| {
         Failure::from(Diagnostic::file(
@@ -452,127 +449,124 @@ pub fn run(args: &ServeArgs, quiet: bool) -> Result<(), Failure> {
     if args.open {
         open_browser(&url);
     }
-    finish_search(&shared, job, slot);
+    publisher.start_search(pending);
 
     let looping = Looping {
-        setup: &setup,
-        cache: &cache,
-        shared: &shared,
-        printer: &printer,
-        quiet,
-        timings: args.timings,
+        publisher,
         quiet_time: Duration::from_millis(args.debounce_ms.max(1)),
     };
     looping.run(rx, watcher, layout)
 }
 
-fn split(
-    r: Result<(Site, Option<SearchJob>), Failure>,
-) -> (Result<Site, Failure>, Option<SearchJob>) {
-    match r {
-        Ok((site, job)) => (Ok(site), job),
-        Err(f) => (Err(f), None),
-    }
-}
-
 struct Looping<'a> {
-    setup: &'a Setup,
-    cache: &'a BuildCache,
-    shared: &'a Arc<Shared>,
-    printer: &'a Printer,
-    quiet: bool,
-    timings: bool,
+    publisher: Publisher<'a>,
     quiet_time: Duration,
 }
 
-fn rebuild(setup: &Setup, cache: &BuildCache) -> Result<(Site, Option<SearchJob>), Failure> {
-    let config = setup.config()?;
-    crate::build_pages_first(&config, cache)
-}
+/// A published site's search index, still to be built.
+type PendingSearch = Option<(SearchJob, Arc<SearchSlot>)>;
 
-/// Starts building a published site's search index.
-fn finish_search(shared: &Shared, job: Option<SearchJob>, slot: Option<Arc<SearchSlot>>) {
-    if let (Some(job), Some(slot)) = (job, slot) {
-        shared.search.start(job, slot);
-    }
-}
-
-/// Publishes a build's outcome and reports it on the terminal.
-fn report(
-    shared: &Shared,
-    outcome: Result<Site, Failure>,
-    search: Option<Arc<SearchSlot>>,
-    started: Instant,
-    printer: &Printer,
+/// Builds the site, publishes the outcome and reports it on the terminal.
+struct Publisher<'a> {
+    setup: &'a Setup,
+    cache: &'a BuildCache,
+    shared: &'a Shared,
+    printer: &'a Printer,
     quiet: bool,
     timings: bool,
-    last_warnings: &mut Vec<String>,
-) {
-    let ms = started.elapsed().as_secs_f64() * 1000.0;
-    match outcome {
-        Ok(site) => {
-            let warnings: Vec<String> = site.warnings.iter().map(|w| w.to_string()).collect();
-            if !quiet && warnings != *last_warnings {
-                printer.eprint(&site.warnings);
+    /// The warnings printed last: the same ones are not printed again.
+    last_warnings: Vec<String>,
+}
+
+impl Publisher<'_> {
+    /// Builds the pages and publishes them (or the failure); the search
+    /// index is left to [`Publisher::start_search`], so that the caller
+    /// can tell the reader first.
+    fn rebuild(&mut self, started: Instant) -> PendingSearch {
+        let outcome = self
+            .setup
+            .config()
+            .and_then(|config| crate::build_pages_first(&config, self.cache));
+        match outcome {
+            Ok((site, job)) => {
+                let pending = job.map(|j| (j, Arc::new(SearchSlot::default())));
+                self.report_site(site, pending.as_ref().map(|(_, s)| s.clone()), started);
+                pending
             }
-            *last_warnings = warnings;
-            let pages = site.pages;
-            if timings {
-                let stages: Vec<String> = site
-                    .timings
-                    .iter()
-                    .map(|(n, d)| format!("{n} {:.1}", d.as_secs_f64() * 1000.0))
-                    .collect();
-                eprintln!("  stages (ms): {}", stages.join(", "));
-            }
-            let generation = shared.publish_site(site, search);
-            if !quiet {
-                if generation == 1 {
-                    eprintln!("built {pages} pages in {ms:.0} ms");
-                } else {
-                    eprintln!("rebuilt {pages} pages in {ms:.0} ms; reloading open pages");
-                }
+            Err(failure) => {
+                self.report_failure(&failure);
+                None
             }
         }
-        Err(failure) => {
-            printer.eprint(&failure.diagnostics);
-            let errors = failure.errors().count();
-            eprintln!(
-                "build failed: {errors} error{}; the browser shows {}, and {}",
-                if errors == 1 { "" } else { "s" },
-                if errors == 1 { "it" } else { "them" },
-                if shared.snapshot().site.is_some() {
-                    "the last good version stays served"
-                } else {
-                    "the site appears once the build succeeds"
-                }
-            );
-            last_warnings.clear();
-            shared.publish_failure(&failure.diagnostics);
+    }
+
+    /// Starts building a published site's search index.
+    fn start_search(&self, pending: PendingSearch) {
+        if let Some((job, slot)) = pending {
+            self.shared.search.start(job, slot);
         }
+    }
+
+    /// Publishes a good build and says so on the terminal.
+    fn report_site(&mut self, site: Site, search: Option<Arc<SearchSlot>>, started: Instant) {
+        let ms = started.elapsed().as_secs_f64() * 1000.0;
+        let warnings: Vec<String> = site.warnings.iter().map(|w| w.to_string()).collect();
+        if !self.quiet && warnings != self.last_warnings {
+            self.printer.eprint(&site.warnings);
+        }
+        self.last_warnings = warnings;
+        let pages = site.pages;
+        if self.timings {
+            let stages: Vec<String> = site
+                .timings
+                .iter()
+                .map(|(n, d)| format!("{n} {:.1}", d.as_secs_f64() * 1000.0))
+                .collect();
+            eprintln!("  stages (ms): {}", stages.join(", "));
+        }
+        let generation = self.shared.publish_site(site, search);
+        if !self.quiet {
+            if generation == 1 {
+                eprintln!("built {pages} pages in {ms:.0} ms");
+            } else {
+                eprintln!("rebuilt {pages} pages in {ms:.0} ms; reloading open pages");
+            }
+        }
+    }
+
+    /// Publishes a failed build (the last good site stays served) and
+    /// prints its diagnostics.
+    fn report_failure(&mut self, failure: &Failure) {
+        self.printer.eprint(&failure.diagnostics);
+        let errors = failure.errors().count();
+        eprintln!(
+            "build failed: {errors} error{}; the browser shows {}, and {}",
+            if errors == 1 { "" } else { "s" },
+            if errors == 1 { "it" } else { "them" },
+            if self.shared.snapshot().site.is_some() {
+                "the last good version stays served"
+            } else {
+                "the site appears once the build succeeds"
+            }
+        );
+        self.last_warnings.clear();
+        self.shared.publish_failure(&failure.diagnostics);
     }
 }
 
 impl Looping<'_> {
     /// Rebuilds after each settled batch of changes, forever.
     fn run(
-        &self,
+        mut self,
         rx: mpsc::Receiver<notify::Result<notify::Event>>,
         mut watcher: watch::Watch,
         mut layout: watch::Layout,
     ) -> Result<(), Failure> {
-        let (setup, cache, shared, printer, quiet) = (
-            self.setup,
-            self.cache,
-            self.shared,
-            self.printer,
-            self.quiet,
-        );
+        let setup = self.publisher.setup;
         let debouncer = watch::Debouncer {
             quiet: self.quiet_time,
             max_wait: watch::MAX_WAIT,
         };
-        let mut last_warnings = Vec::new();
         loop {
             let Some(batch) = debouncer.next_batch(&rx, &layout) else {
                 return Err(
@@ -603,19 +597,8 @@ impl Looping<'_> {
             if let Some(note) = watcher.refresh(&layout, &batch) {
                 eprintln!("{note}");
             }
-            let (outcome, job) = split(rebuild(setup, cache));
-            let slot = job.as_ref().map(|_| Arc::new(SearchSlot::default()));
-            report(
-                shared,
-                outcome,
-                slot.clone(),
-                started,
-                printer,
-                quiet,
-                self.timings,
-                &mut last_warnings,
-            );
-            finish_search(shared, job, slot);
+            let pending = self.publisher.rebuild(started);
+            self.publisher.start_search(pending);
         }
     }
 }
