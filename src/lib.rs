@@ -7,7 +7,7 @@
 //! 2. [`discover`]: the files under `content/`
 //! 3. [`frontmatter`], [`exercise`], [`workshop`]: front matter and YAML
 //! 4. [`model`]: order, navigation and ids
-//! 5. [`markdown`]: one parse per page and per exercise field (HTML,
+//! 5. [`markdown`]: one parse per page and per exercise or workshop field (HTML,
 //!    headings, search text, links)
 //! 6. [`validate`]: cross-references; every error collected
 //! 7. [`search`]: the sharded search index

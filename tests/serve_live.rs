@@ -331,11 +331,7 @@ fn a_logo_in_a_folder_of_its_own_is_watched_too() {
             &root.join("assets/logo.svg"),
             "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n",
         );
-        let args: &[&str] = if poll {
-            &["--poll", "--debounce-ms", "150"]
-        } else {
-            &DEBOUNCE
-        };
+        let args: &[&str] = if poll { &POLL } else { &DEBOUNCE };
         let s = Served::start(root, args);
         let ev = s.events();
         let g = ev.generation();
@@ -355,7 +351,7 @@ fn a_logo_in_a_folder_of_its_own_is_watched_too() {
 #[test]
 fn polling_sees_changes_too() {
     let hb = small_handbook();
-    let s = Served::start(hb.path(), &["--poll", "--debounce-ms", "150"]);
+    let s = Served::start(hb.path(), &POLL);
     let ev = s.events();
     let g = ev.generation();
     save(

@@ -70,6 +70,9 @@ pub fn small_handbook() -> tempfile::TempDir {
 /// of them for longer than an editor ever does.
 pub const DEBOUNCE: [&str; 2] = ["--debounce-ms", "150"];
 
+/// [`DEBOUNCE`] with polling instead of the native watcher.
+pub const POLL: [&str; 3] = ["--poll", "--debounce-ms", "150"];
+
 pub fn lesson(title: &str, body: &str) -> String {
     format!("---\ntitle: {title}\n---\n\n## Section\n\n{body}\n")
 }
