@@ -6,6 +6,9 @@
 //! second half. Small fixed-width values (0–63) take one character.
 //! The alphabet needs no escaping in JSON or HTML.
 
+use std::cell::RefCell;
+use std::sync::Arc;
+
 use serde::Serialize;
 
 pub const ALPHABET: &[u8; 64] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVabcdefghijklmnopqrstuvwxyz-_WXYZ";
@@ -14,7 +17,7 @@ pub const ALPHABET: &[u8; 64] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVabcdefghijklmn
 /// 5 bits per character, most significant group first; every character
 /// but the last comes from the alphabet's upper half.
 #[inline]
-fn varint_with(v: u64, mut push: impl FnMut(u8)) {
+pub fn varint_with(v: u64, mut push: impl FnMut(u8)) {
     if v < 32 {
         push(ALPHABET[v as usize]);
         return;
@@ -105,7 +108,7 @@ pub fn js_json<T: Serialize + ?Sized>(v: &T) -> String {
 }
 
 /// A shard: a classic script that hands its data to the page.
-pub fn shard<T: Serialize + ?Sized>(key: &str, data: &T) -> Vec<u8> {
+pub fn shard<T: Serialize + ?Sized>(key: &str, data: &T) -> Arc<[u8]> {
     let json = js_json(data);
     shard_with(key, json.len(), |o| o.extend_from_slice(json.as_bytes()))
 }
@@ -196,15 +199,33 @@ pub fn push_js_str(out: &mut Vec<u8>, s: &str) {
 
 /// A shard whose data `write` appends as JSON (see [`shard`]); `size` is
 /// a guess of its length.
-pub fn shard_with(key: &str, size: usize, write: impl FnOnce(&mut Vec<u8>)) -> Vec<u8> {
+///
+/// The script is written into a buffer that each thread keeps from shard
+/// to shard, then copied once into memory of its exact size: the files'
+/// bytes end up in an `Arc<[u8]>`, which a `Vec` converts into only by
+/// copying, and writing straight into a fresh, estimated `Vec` faulted in
+/// (and zeroed) new memory for it as well as for the copy.
+pub fn shard_with(key: &str, size: usize, write: impl FnOnce(&mut Vec<u8>)) -> Arc<[u8]> {
     const OPEN: &[u8] = b"(window.__hbSearch=window.__hbSearch||[]).push([";
-    let mut out = Vec::with_capacity(OPEN.len() + key.len() + size + 16);
-    out.extend_from_slice(OPEN);
-    push_js_str(&mut out, key);
-    out.push(b',');
-    write(&mut out);
-    out.extend_from_slice(b"]);\n");
-    out
+    /// Above this, a thread's buffer is let go after use rather than kept.
+    const KEEP: usize = 1 << 20;
+    thread_local! {
+        static BUF: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+    }
+    BUF.with_borrow_mut(|out| {
+        out.clear();
+        out.reserve(OPEN.len() + key.len() + size + 16);
+        out.extend_from_slice(OPEN);
+        push_js_str(out, key);
+        out.push(b',');
+        write(out);
+        out.extend_from_slice(b"]);\n");
+        let bytes = Arc::from(&out[..]);
+        if out.capacity() > KEEP {
+            *out = Vec::new();
+        }
+        bytes
+    })
 }
 
 #[cfg(test)]
@@ -293,13 +314,13 @@ mod tests {
                 assert_eq!(String::from_utf8(mine).unwrap(), js_json(&t), "{t:?}");
             }
         }
-        let sh = String::from_utf8(shard("m", &vec!["x"])).unwrap();
+        let sh = String::from_utf8(shard("m", &vec!["x"]).to_vec()).unwrap();
         let by_hand = shard_with("m", 0, |o| {
             o.push(b'[');
             push_js_str(o, "x");
             o.push(b']');
         });
-        assert_eq!(String::from_utf8(by_hand).unwrap(), sh);
+        assert_eq!(String::from_utf8(by_hand.to_vec()).unwrap(), sh);
         assert_eq!(
             sh,
             "(window.__hbSearch=window.__hbSearch||[]).push([\"m\",[\"x\"]]);\n"

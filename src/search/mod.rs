@@ -124,16 +124,17 @@ pub fn build_until(
     Ok(index_files(&entries, &analyzer, &Limits::default(), &laps))
 }
 
-/// One searchable unit.
+/// One searchable unit. Its text is borrowed from the book and the
+/// pages' parse wherever it is used as it is (a big book has some 100,000
+/// documents: copies of it all were memory faulted in for nothing).
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct DocText<'a> {
-    pub title: String,
+    pub title: &'a str,
     /// Fragment id on the entry's page; empty for the page itself.
-    pub anchor: String,
+    pub anchor: &'a str,
     /// Middle-weight text: headings above a section, a lesson's summary and
     /// objectives, an exercise's kind, objectives and competencies.
-    pub head: String,
-    /// Borrowed from the page's parse where possible.
+    pub head: Cow<'a, str>,
     pub body: Cow<'a, str>,
 }
 
@@ -143,10 +144,10 @@ pub struct Entry<'a> {
     /// `page` (home), `chapter`, `lesson` or `exercise`.
     pub kind: &'static str,
     /// Output path, relative to the site root.
-    pub url: String,
-    pub title: String,
+    pub url: &'a str,
+    pub title: &'a str,
     /// Titles of the chapters (and lesson) above it.
-    pub crumbs: Vec<String>,
+    pub crumbs: Vec<&'a str>,
     /// Exercise kind, shown with the result.
     pub label: Option<&'static str>,
     /// Book sections (chapters) that contain it, for the chapter filter.
@@ -210,8 +211,19 @@ fn squash_owned(s: String) -> String {
     }
 }
 
-fn join<'a>(parts: impl IntoIterator<Item = &'a str>) -> String {
-    let mut out = String::new();
+/// The non-empty parts, trimmed, as sentences: `. ` between them (just a
+/// space after a part that ends a sentence), white space squashed. A
+/// single part that needs no change is borrowed.
+fn join<'a>(parts: &[&'a str]) -> Cow<'a, str> {
+    let mut nonempty = parts.iter().map(|p| p.trim()).filter(|p| !p.is_empty());
+    match (nonempty.next(), nonempty.next()) {
+        (None, _) => return Cow::Borrowed(""),
+        (Some(one), None) if is_squashed(one) => return Cow::Borrowed(one),
+        _ => {}
+    }
+    // Sized at once: a long exercise body otherwise grows by doubling.
+    let size: usize = parts.iter().map(|p| p.trim().len() + 2).sum();
+    let mut out = String::with_capacity(size);
     for p in parts {
         let p = p.trim();
         if p.is_empty() {
@@ -226,7 +238,7 @@ fn join<'a>(parts: impl IntoIterator<Item = &'a str>) -> String {
         }
         out.push_str(p);
     }
-    squash_owned(out)
+    Cow::Owned(squash_owned(out))
 }
 
 /// Chapters (book sections, not the root) containing a page.
@@ -243,15 +255,13 @@ pub fn collect<'a>(inputs: &Inputs<'a>) -> Vec<Entry<'a>> {
     let book = inputs.book;
     let exercises = inputs.exercises;
     let by_lesson = crate::exercise::by_lesson(exercises, book.pages.len());
-    let pages: Vec<Vec<Entry<'a>>> = (0..book.pages.len())
+    let mut entries: Vec<Entry<'a>> = (0..book.pages.len())
         .into_par_iter()
-        .map(|i| {
-            let mut v = vec![page_entry(inputs, i)];
-            v.extend(by_lesson[i].iter().map(|&e| exercise_entry(inputs, e)));
-            v
+        .flat_map_iter(|i| {
+            let exercises = by_lesson[i].iter().map(|&e| exercise_entry(inputs, e));
+            std::iter::once(page_entry(inputs, i)).chain(exercises)
         })
         .collect();
-    let mut entries: Vec<Entry<'a>> = pages.into_iter().flatten().collect();
     entries.extend(
         (0..exercises.len())
             .filter(|&e| exercises[e].lesson.is_none())
@@ -276,17 +286,18 @@ fn page_entry<'a>(inputs: &Inputs<'a>, i: usize) -> Entry<'a> {
     let intro: Cow<'a, str> = match (intros.next(), intros.next()) {
         (None, _) => Cow::Borrowed(""),
         (Some(one), None) => Cow::Borrowed(one.text.trim()),
-        _ => Cow::Owned(join(
-            r.sections
-                .iter()
+        _ => {
+            let parts: Vec<&str> = (r.sections.iter())
                 .filter(|s| s.heading.is_none())
-                .map(|s| s.text.as_str()),
-        )),
+                .map(|s| s.text.as_str())
+                .collect();
+            join(&parts)
+        }
     };
     let mut docs = vec![DocText {
-        title: p.title().to_string(),
-        anchor: String::new(),
-        head: join(head_parts),
+        title: p.title(),
+        anchor: "",
+        head: join(&head_parts),
         body: intro,
     }];
     for s in &r.sections {
@@ -303,9 +314,9 @@ fn page_entry<'a>(inputs: &Inputs<'a>, i: usize) -> Entry<'a> {
         }
         above.reverse();
         docs.push(DocText {
-            title: heading.text.clone(),
-            anchor: heading.id.clone(),
-            head: join(above),
+            title: &heading.text,
+            anchor: &heading.id,
+            head: join(&above),
             // Markdown's text has single spaces but for block ends: kept as it is.
             body: Cow::Borrowed(s.text.trim()),
         });
@@ -316,8 +327,8 @@ fn page_entry<'a>(inputs: &Inputs<'a>, i: usize) -> Entry<'a> {
             PageKind::Chapter => "chapter",
             PageKind::Lesson => "lesson",
         },
-        url: p.out.clone(),
-        title: p.title().to_string(),
+        url: &p.out,
+        title: p.title(),
         crumbs,
         label: None,
         chapters: chapter_chain(book, i),
@@ -326,9 +337,9 @@ fn page_entry<'a>(inputs: &Inputs<'a>, i: usize) -> Entry<'a> {
 }
 
 /// Titles of the chapters above page `i`, outermost first.
-fn crumbs_above(book: &Book, i: usize) -> Vec<String> {
+fn crumbs_above(book: &Book, i: usize) -> Vec<&str> {
     (book.ancestors(i).into_iter())
-        .map(|a| book.pages[a].title().to_string())
+        .map(|a| book.pages[a].title())
         .collect()
 }
 
@@ -340,7 +351,7 @@ fn exercise_entry<'a>(inputs: &Inputs<'a>, i: usize) -> Entry<'a> {
     let (crumbs, chapters) = match e.lesson {
         Some(l) => {
             let mut c = crumbs_above(book, l);
-            c.push(book.pages[l].title().to_string());
+            c.push(book.pages[l].title());
             (c, chapter_chain(book, l))
         }
         None => (Vec::new(), Vec::new()),
@@ -372,16 +383,16 @@ fn exercise_entry<'a>(inputs: &Inputs<'a>, i: usize) -> Entry<'a> {
     }
     Entry {
         kind: "exercise",
-        url: e.out.clone(),
-        title: d.title.clone(),
+        url: &e.out,
+        title: &d.title,
         crumbs,
         label: Some(d.kind.label()),
         chapters,
         docs: vec![DocText {
-            title: d.title.clone(),
-            anchor: String::new(),
-            head: join(head),
-            body: Cow::Owned(join(body)),
+            title: &d.title,
+            anchor: "",
+            head: join(&head),
+            body: join(&body),
         }],
     }
 }
@@ -658,7 +669,7 @@ fn analyse_chunk(
         occ.clear();
         let mut len = [0u32; 3];
         let mut pos: u32 = 0;
-        for (f, field) in [&*d.title, &*d.head, &*d.body].into_iter().enumerate() {
+        for (f, field) in [d.title, &*d.head, &*d.body].into_iter().enumerate() {
             text::scan(field, buf, |t| {
                 let p = pos;
                 pos += 1;
@@ -724,7 +735,12 @@ fn analyse_chunk(
             let tf = [o.tf[0], o.tf[1], o.tf[2]];
             debug_assert_eq!(Post { doc: 0, tf }.npos(cap), o.npos as usize);
             order.recs.push((o.word, tf, o.npos as u16));
-            order.pos.extend_from_slice(&o.pos[..o.npos as usize]);
+            // Nearly every word is used once in a document: a plain push
+            // then, not a call to copy one position.
+            match o.npos {
+                1 => order.pos.push(o.pos[0]),
+                n => order.pos.extend_from_slice(&o.pos[..n as usize]),
+            }
         }
         order.ends.push(order.recs.len() as u32);
     }
@@ -769,7 +785,12 @@ fn group_by_word(d: &DocOrder, start: &[u32], pos_start: &[u32]) -> (Vec<Post>, 
             fill[w] += 1;
             let n = npos as usize;
             let at = pfill[w] as usize;
-            pos[at..at + n].copy_from_slice(&d.pos[p..p + n]);
+            // Mostly one position (see `analyse_chunk`).
+            if n == 1 {
+                pos[at] = d.pos[p];
+            } else {
+                pos[at..at + n].copy_from_slice(&d.pos[p..p + n]);
+            }
             pfill[w] += npos as u32;
             p += n;
         }
@@ -911,6 +932,10 @@ struct TermScratch {
     merged_pos: Vec<u32>,
     impact: Vec<f32>,
     sorted: Vec<f32>,
+    /// The encoded head and tail, copied out at their exact size: most of
+    /// a guessed capacity would be memory faulted in for nothing.
+    head: Vec<u8>,
+    tail: Vec<u8>,
 }
 
 /// What scoring and encoding a term needs.
@@ -963,6 +988,8 @@ impl Scorer<'_> {
             merged_pos,
             impact,
             sorted,
+            head,
+            tail,
         } = s;
         // A run's first document, postings and positions.
         let run = |p: &Part| -> (u32, &[Post], &[u32]) {
@@ -1003,10 +1030,11 @@ impl Scorer<'_> {
             (f32::NEG_INFINITY, usize::MAX)
         };
         let n_head = df.min(head_max);
-        let mut head = Vec::with_capacity(n_head * 8 + 8);
-        encode::varint_bytes(&mut head, df as u64);
-        encode::varint_bytes(&mut head, n_head as u64);
-        let mut tail = (df > head_max).then(|| Vec::with_capacity((df - n_head) * 6));
+        head.clear();
+        tail.clear();
+        encode::varint_bytes(head, df as u64);
+        encode::varint_bytes(head, n_head as u64);
+        let has_tail = df > head_max;
         let (mut prev_head, mut prev_tail) = (0u32, 0u32);
         let mut k = 0;
         for p in parts.iter() {
@@ -1024,9 +1052,10 @@ impl Scorer<'_> {
                         ties -= 1;
                         true
                     });
-                let (out, prev) = match (in_head, tail.as_mut()) {
-                    (false, Some(tl)) => (tl, &mut prev_tail),
-                    _ => (&mut head, &mut prev_head),
+                let (out, prev) = if in_head || !has_tail {
+                    (&mut *head, &mut prev_head)
+                } else {
+                    (&mut *tail, &mut prev_tail)
                 };
                 encode_posting(out, doc - *prev, self.quant.level(x), ps);
                 *prev = doc;
@@ -1035,7 +1064,7 @@ impl Scorer<'_> {
         TermOut {
             df,
             head: ascii_string(head),
-            tail: tail.map(ascii_string),
+            tail: has_tail.then(|| ascii_string(tail)),
         }
     }
 }
@@ -1086,18 +1115,30 @@ fn fast_ln(x: f32) -> f32 {
 
 /// Appends one posting: document delta, quantised score, positions.
 fn encode_posting(out: &mut Vec<u8>, delta: u32, level: u32, positions: &[u32]) {
-    encode::varint_bytes(out, u64::from(delta));
-    out.push(encode::ALPHABET[level as usize]);
-    encode::varint_bytes(out, positions.len() as u64);
-    let mut last = 0u32;
-    for &x in positions {
-        encode::varint_bytes(out, u64::from(x - last));
-        last = x;
+    // Put together on the stack and appended at once, rather than pushed
+    // onto `out` a character at a time: millions of postings. A 32-bit
+    // number takes at most seven characters.
+    let mut buf = [0u8; 7 * (MAX_POSITIONS + 1) + 2];
+    let mut n = 0;
+    {
+        let mut push = |b: u8| {
+            buf[n] = b;
+            n += 1;
+        };
+        encode::varint_with(u64::from(delta), &mut push);
+        push(encode::ALPHABET[level as usize]);
+        encode::varint_with(positions.len() as u64, &mut push);
+        let mut last = 0u32;
+        for &x in positions {
+            encode::varint_with(u64::from(x - last), &mut push);
+            last = x;
+        }
     }
+    out.extend_from_slice(&buf[..n]);
 }
 
-fn ascii_string(bytes: Vec<u8>) -> String {
-    String::from_utf8(bytes).expect("the encoding alphabet is ASCII")
+fn ascii_string(bytes: &[u8]) -> String {
+    String::from_utf8(bytes.to_vec()).expect("the encoding alphabet is ASCII")
 }
 
 #[derive(Serialize)]
@@ -1184,9 +1225,9 @@ fn group_json(o: &mut Vec<u8>, entries: &[Entry<'_>], first_doc: &[u32]) {
         o.extend_from_slice(b"{\"kind\":");
         push_js_str(o, e.kind);
         o.extend_from_slice(b",\"url\":");
-        push_js_str(o, &e.url);
+        push_js_str(o, e.url);
         o.extend_from_slice(b",\"title\":");
-        push_js_str(o, &e.title);
+        push_js_str(o, e.title);
         o.extend_from_slice(b",\"crumbs\":[");
         for (n, c) in e.crumbs.iter().enumerate() {
             if n > 0 {
@@ -1203,7 +1244,7 @@ fn group_json(o: &mut Vec<u8>, entries: &[Entry<'_>], first_doc: &[u32]) {
         push_int(o, i64::from(first_doc[k]));
         o.extend_from_slice(b",\"docs\":");
         json_rows(o, &e.docs, |o, d| {
-            for (n, f) in [&*d.title, &*d.anchor, &*d.head, &*d.body]
+            for (n, f) in [d.title, d.anchor, &*d.head, &*d.body]
                 .into_iter()
                 .enumerate()
             {
@@ -1275,8 +1316,8 @@ fn utf16_suffix(s: &str, units: usize) -> String {
     String::new()
 }
 
-fn file(path: String, bytes: Vec<u8>) -> OutputFile {
-    OutputFile::new(path, bytes)
+fn file(path: String, bytes: Arc<[u8]>) -> OutputFile {
+    OutputFile { path, bytes }
 }
 
 /// Analyses the documents and writes every shard.
@@ -1778,8 +1819,8 @@ fn chapters_out<'a>(entries: &'a [Entry<'_>], first_doc: &[u32]) -> Vec<ChapterO
                 .and_then(|ps| index.get(ps))
                 .map_or(-1, |&i| i as i64);
             ChapterOut {
-                title: page.map_or("", |p| p.title.as_str()),
-                url: page.map_or("", |p| p.url.as_str()),
+                title: page.map_or("", |p| p.title),
+                url: page.map_or("", |p| p.url),
                 parent,
                 depth: page.map_or(0, |p| p.chapters.len().saturating_sub(1)),
                 first,
@@ -1796,23 +1837,25 @@ mod tests {
 
     fn entry(
         kind: &'static str,
-        title: &str,
+        title: &'static str,
         chapters: Vec<usize>,
-        docs: Vec<(&str, &'static str)>,
+        docs: Vec<(&'static str, &'static str)>,
     ) -> Entry<'static> {
+        // Entries borrow their text; a test's few URLs can live for good.
+        let url = format!("{}.html", title.to_lowercase().replace(' ', "-"));
         Entry {
             kind,
-            url: format!("{}.html", title.to_lowercase().replace(' ', "-")),
-            title: title.into(),
+            url: Box::leak(url.into_boxed_str()),
+            title,
             crumbs: vec![],
             label: None,
             chapters,
             docs: docs
                 .into_iter()
                 .map(|(t, b)| DocText {
-                    title: t.into(),
-                    anchor: String::new(),
-                    head: String::new(),
+                    title: t,
+                    anchor: "",
+                    head: Cow::Borrowed(""),
                     body: Cow::Borrowed(b),
                 })
                 .collect(),
