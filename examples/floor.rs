@@ -1,11 +1,22 @@
-//! The benchmark's floor: the least work any generator must do with a
-//! handbook's Markdown. It reads every `.md` file under `DIR/content`, drops
-//! the YAML front matter, converts the body with pulldown-cmark (the
-//! handbook's Markdown options) and writes one HTML file per page, in
-//! parallel with rayon. No templates, navigation, exercises or search.
+//! The benchmark's floors: the least work any generator must do, measured
+//! on the same corpus as the build.
+//!
+//! - `floor DIR --out OUT`: reads every `.md` file under `DIR/content`, drops
+//!   the YAML front matter, converts the body with pulldown-cmark (the
+//!   handbook's Markdown options) and writes one HTML file per page, in
+//!   parallel with rayon. No templates, navigation, exercises or search.
+//! - `floor DIR --yaml`: reads every page's front matter and every YAML file
+//!   under `DIR/content` with the handbook's YAML parser, keeping nothing
+//!   (`handbook::skim_yaml`). Writes nothing: what parsing the metadata
+//!   costs at least.
+//! - `floor --copy SITE --out OUT`: reads a built site into memory and
+//!   writes it to `OUT`, in parallel: what holding and writing that many
+//!   bytes in that many files costs at least, with no work to produce them.
 //!
 //! ```text
 //! cargo run --release --example floor -- DIR --out OUT
+//! cargo run --release --example floor -- DIR --yaml
+//! cargo run --release --example floor -- --copy SITE --out OUT
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -30,38 +41,18 @@ fn body(text: &str) -> &str {
     }
 }
 
-fn main() {
-    let mut dir: Option<PathBuf> = None;
-    let mut out: Option<PathBuf> = None;
-    let mut args = std::env::args().skip(1);
-    while let Some(a) = args.next() {
-        match a.as_str() {
-            "--out" => {
-                out = Some(
-                    args.next()
-                        .unwrap_or_else(|| die("--out needs a value"))
-                        .into(),
-                )
-            }
-            "-h" | "--help" => {
-                println!("floor DIR --out OUT   (DIR holds content/)");
-                return;
-            }
-            _ if dir.is_none() => dir = Some(a.into()),
-            _ => die(&format!("unexpected argument `{a}`")),
-        }
-    }
-    let dir = dir.unwrap_or_else(|| PathBuf::from("."));
-    let out = out.unwrap_or_else(|| die("--out OUT is required"));
-    let content = dir.join("content");
-    let started = Instant::now();
-
-    let files: Vec<PathBuf> = walkdir::WalkDir::new(&content)
+/// The files under `root` (relative paths) that `keep` accepts.
+fn files_under(root: &Path, keep: impl Fn(&Path) -> bool) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(root)
         .into_iter()
         .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md"))
-        .map(|e| e.path().strip_prefix(&content).unwrap().to_path_buf())
-        .collect();
+        .filter(|e| e.file_type().is_file() && keep(e.path()))
+        .map(|e| e.path().strip_prefix(root).unwrap().to_path_buf())
+        .collect()
+}
+
+/// Creates the folders that `files` will be written into under `out`.
+fn make_dirs(out: &Path, files: &[PathBuf]) {
     let mut dirs: Vec<&Path> = files.iter().filter_map(|f| f.parent()).collect();
     dirs.sort();
     dirs.dedup();
@@ -69,6 +60,105 @@ fn main() {
         std::fs::create_dir_all(out.join(d))
             .unwrap_or_else(|e| die(&format!("{}: {e}", d.display())));
     }
+}
+
+fn read(path: &Path) -> Vec<u8> {
+    std::fs::read(path).unwrap_or_else(|e| die(&format!("{}: {e}", path.display())))
+}
+
+fn has_ext(p: &Path, exts: &[&str]) -> bool {
+    p.extension()
+        .and_then(|x| x.to_str())
+        .is_some_and(|x| exts.contains(&x))
+}
+
+/// `--yaml`: every front matter and YAML file through the YAML parser.
+fn yaml_floor(content: &Path) {
+    let started = Instant::now();
+    let files = files_under(content, |p| has_ext(p, &["md", "yaml", "yml"]));
+    let bytes: usize = files
+        .par_iter()
+        .map(|rel| {
+            let text = String::from_utf8(read(&content.join(rel)))
+                .unwrap_or_else(|_| die(&format!("{}: not UTF-8", rel.display())));
+            let yaml = if has_ext(rel, &["md"]) {
+                let source = handbook::diag::Source::new(rel.display().to_string(), text);
+                let (range, _) = handbook::frontmatter::split(&source)
+                    .unwrap_or_else(|d| die(&format!("{}: {}", rel.display(), d.message)));
+                source.text[range].to_string()
+            } else {
+                text
+            };
+            handbook::skim_yaml(&yaml).unwrap_or_else(|e| die(&format!("{}: {e}", rel.display())));
+            yaml.len()
+        })
+        .sum();
+    eprintln!(
+        "floor --yaml: {} documents, {:.1} MB of YAML in {:.3} s",
+        files.len(),
+        bytes as f64 / 1e6,
+        started.elapsed().as_secs_f64()
+    );
+}
+
+/// `--copy`: a built site read into memory, then written out.
+fn copy_floor(site: &Path, out: &Path) {
+    let started = Instant::now();
+    let files = files_under(site, |_| true);
+    let held: Vec<Vec<u8>> = files.par_iter().map(|rel| read(&site.join(rel))).collect();
+    make_dirs(out, &files);
+    files.par_iter().zip(&held).for_each(|(rel, bytes)| {
+        let dest = out.join(rel);
+        std::fs::write(&dest, bytes).unwrap_or_else(|e| die(&format!("{}: {e}", dest.display())));
+    });
+    eprintln!(
+        "floor --copy: {} files, {:.1} MB in {:.3} s",
+        files.len(),
+        held.iter().map(Vec::len).sum::<usize>() as f64 / 1e6,
+        started.elapsed().as_secs_f64()
+    );
+}
+
+fn main() {
+    let mut dir: Option<PathBuf> = None;
+    let mut out: Option<PathBuf> = None;
+    let mut copy: Option<PathBuf> = None;
+    let mut yaml = false;
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        let mut value = || -> PathBuf {
+            args.next()
+                .unwrap_or_else(|| die(&format!("{a} needs a value")))
+                .into()
+        };
+        match a.as_str() {
+            "--out" => out = Some(value()),
+            "--copy" => copy = Some(value()),
+            "--yaml" => yaml = true,
+            "-h" | "--help" => {
+                println!(
+                    "floor DIR --out OUT | floor DIR --yaml | floor --copy SITE --out OUT   (DIR holds content/)"
+                );
+                return;
+            }
+            _ if dir.is_none() => dir = Some(a.into()),
+            _ => die(&format!("unexpected argument `{a}`")),
+        }
+    }
+    if let Some(site) = copy {
+        let out = out.unwrap_or_else(|| die("--out OUT is required"));
+        return copy_floor(&site, &out);
+    }
+    let dir = dir.unwrap_or_else(|| PathBuf::from("."));
+    let content = dir.join("content");
+    if yaml {
+        return yaml_floor(&content);
+    }
+    let out = out.unwrap_or_else(|| die("--out OUT is required"));
+    let started = Instant::now();
+
+    let files = files_under(&content, |p| has_ext(p, &["md"]));
+    make_dirs(&out, &files);
     // The handbook's own extensions, with smart punctuation as the
     // benchmark's book.toml has it.
     let opts = handbook::markdown::parser_options(&handbook::config::MarkdownOptions {

@@ -43,6 +43,8 @@ use rayon::prelude::*;
 pub use cache::BuildCache;
 pub use config::{Config, Edition};
 pub use diag::{Diagnostic, Failure, Severity};
+/// For the speed benchmark's YAML floor (`examples/floor.rs --yaml`).
+pub use yaml::skim as skim_yaml;
 
 /// One file of the built site.
 #[derive(Debug, Clone)]

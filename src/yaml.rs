@@ -61,6 +61,15 @@ pub fn parse<T: DeserializeOwned>(yaml: &str, origin: Origin<'_>) -> Result<T, D
     serde_yaml::from_str::<T>(yaml).map_err(|e| serde_error(yaml, origin, &e))
 }
 
+/// Reads a whole YAML document and keeps nothing: the least any use of the
+/// parser costs. The speed benchmark's YAML floor (`examples/floor.rs
+/// --yaml`) measures it.
+pub fn skim(yaml: &str) -> Result<(), String> {
+    serde_yaml::from_str::<serde::de::IgnoredAny>(yaml)
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
 /// A YAML document as JSON, for checking files against the JSON Schema.
 pub fn to_json(yaml: &str) -> Result<serde_json::Value, String> {
     serde_yaml::from_str(yaml).map_err(|e| e.to_string())
