@@ -81,15 +81,15 @@ fn yaml_floor(content: &Path) {
         .map(|rel| {
             let text = String::from_utf8(read(&content.join(rel)))
                 .unwrap_or_else(|_| die(&format!("{}: not UTF-8", rel.display())));
+            let source = handbook::diag::Source::new(rel.display().to_string(), text);
             let yaml = if has_ext(rel, &["md"]) {
-                let source = handbook::diag::Source::new(rel.display().to_string(), text);
                 let (range, _) = handbook::frontmatter::split(&source)
                     .unwrap_or_else(|d| die(&format!("{}: {}", rel.display(), d.message)));
-                source.text[range].to_string()
+                &source.text[range]
             } else {
-                text
+                &source.text[..]
             };
-            handbook::skim_yaml(&yaml).unwrap_or_else(|e| die(&format!("{}: {e}", rel.display())));
+            handbook::skim_yaml(yaml).unwrap_or_else(|e| die(&format!("{}: {e}", rel.display())));
             yaml.len()
         })
         .sum();

@@ -352,6 +352,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn skim_reads_whole_documents_and_reports_bad_ones() {
+        assert_eq!(
+            skim("title: A\nsteps:\n  - text: hi\n    minutes: 5\n"),
+            Ok(())
+        );
+        assert_eq!(skim(""), Ok(()));
+        // An error after the first line is still found: the whole text is read.
+        let err = skim("title: A\nsteps: [unclosed\n").unwrap_err();
+        assert!(err.contains("line"), "{err}");
+    }
+
+    #[test]
     fn locates_nested_keys_and_items() {
         let y = "id: x\nsteps:\n  - minutes: 5\n    text: hi\n  - plain\nquestions:\n  - question: q\n    answer: 7\n";
         let loc = Locator::new(y);
