@@ -5,17 +5,18 @@
 //!   the YAML front matter, converts the body with pulldown-cmark (the
 //!   handbook's Markdown options) and writes one HTML file per page, in
 //!   parallel with rayon. No templates, navigation, exercises or search.
-//! - `floor DIR --yaml`: reads every page's front matter and every YAML file
-//!   under `DIR/content` with the handbook's YAML parser, keeping nothing
-//!   (`handbook::skim_yaml`). Writes nothing: what parsing the metadata
-//!   costs at least.
+//! - `floor DIR --out OUT --yaml`: the same, and in the same pass each
+//!   page's front matter through the handbook's YAML parser, then every
+//!   YAML file under `DIR/content` (exercises, workshop plans), keeping
+//!   nothing (`handbook::skim_yaml`). Its time less the floor's is what
+//!   reading the metadata costs at least.
 //! - `floor --copy SITE --out OUT`: reads a built site into memory and
 //!   writes it to `OUT`, in parallel: what holding and writing that many
 //!   bytes in that many files costs at least, with no work to produce them.
 //!
 //! ```text
 //! cargo run --release --example floor -- DIR --out OUT
-//! cargo run --release --example floor -- DIR --yaml
+//! cargo run --release --example floor -- DIR --out OUT --yaml
 //! cargo run --release --example floor -- --copy SITE --out OUT
 //! ```
 
@@ -30,14 +31,15 @@ fn die(msg: &str) -> ! {
     std::process::exit(2)
 }
 
-/// The Markdown after a leading `---` front-matter block.
-fn body(text: &str) -> &str {
+/// A page's front matter (the YAML between the `---` lines) and the
+/// Markdown after it.
+fn split(text: &str) -> (&str, &str) {
     let Some(rest) = text.strip_prefix("---\n") else {
-        return text;
+        return ("", text);
     };
     match rest.find("\n---\n") {
-        Some(i) => &rest[i + 5..],
-        None => text,
+        Some(i) => (&rest[..i + 1], &rest[i + 5..]),
+        None => ("", text),
     }
 }
 
@@ -72,33 +74,10 @@ fn has_ext(p: &Path, exts: &[&str]) -> bool {
         .is_some_and(|x| exts.contains(&x))
 }
 
-/// `--yaml`: every front matter and YAML file through the YAML parser.
-fn yaml_floor(content: &Path) {
-    let started = Instant::now();
-    let files = files_under(content, |p| has_ext(p, &["md", "yaml", "yml"]));
-    let bytes: usize = files
-        .par_iter()
-        .map(|rel| {
-            let text = String::from_utf8(read(&content.join(rel)))
-                .unwrap_or_else(|_| die(&format!("{}: not UTF-8", rel.display())));
-            let source = handbook::diag::Source::new(rel.display().to_string(), text);
-            let yaml = if has_ext(rel, &["md"]) {
-                let (range, _) = handbook::frontmatter::split(&source)
-                    .unwrap_or_else(|d| die(&format!("{}: {}", rel.display(), d.message)));
-                &source.text[range]
-            } else {
-                &source.text[..]
-            };
-            handbook::skim_yaml(yaml).unwrap_or_else(|e| die(&format!("{}: {e}", rel.display())));
-            yaml.len()
-        })
-        .sum();
-    eprintln!(
-        "floor --yaml: {} documents, {:.1} MB of YAML in {:.3} s",
-        files.len(),
-        bytes as f64 / 1e6,
-        started.elapsed().as_secs_f64()
-    );
+/// `--yaml`: a YAML text through the YAML parser; its length.
+fn skim(yaml: &str, rel: &Path) -> usize {
+    handbook::skim_yaml(yaml).unwrap_or_else(|e| die(&format!("{}: {e}", rel.display())));
+    yaml.len()
 }
 
 /// `--copy`: a built site read into memory, then written out.
@@ -137,7 +116,7 @@ fn main() {
             "--yaml" => yaml = true,
             "-h" | "--help" => {
                 println!(
-                    "floor DIR --out OUT | floor DIR --yaml | floor --copy SITE --out OUT   (DIR holds content/)"
+                    "floor DIR --out OUT [--yaml] | floor --copy SITE --out OUT   (DIR holds content/)"
                 );
                 return;
             }
@@ -151,9 +130,6 @@ fn main() {
     }
     let dir = dir.unwrap_or_else(|| PathBuf::from("."));
     let content = dir.join("content");
-    if yaml {
-        return yaml_floor(&content);
-    }
     let out = out.unwrap_or_else(|| die("--out OUT is required"));
     let started = Instant::now();
 
@@ -165,22 +141,46 @@ fn main() {
         allow_html: false,
         smart_punctuation: true,
     });
-    let bytes: u64 = files
+    let (bytes, mut yaml_bytes): (u64, usize) = files
         .par_iter()
         .map(|rel| {
             let text = std::fs::read_to_string(content.join(rel))
                 .unwrap_or_else(|e| die(&format!("{}: {e}", rel.display())));
-            let md = body(&text);
+            let (front, md) = split(&text);
+            // With --yaml, the front matter too, in the same pass.
+            let yaml_len = if yaml { skim(front, rel) } else { 0 };
             let mut html_out = String::with_capacity(md.len() * 3 / 2);
             html::push_html(&mut html_out, Parser::new_ext(md, opts));
             let dest = out.join(rel).with_extension("html");
             std::fs::write(&dest, &html_out)
                 .unwrap_or_else(|e| die(&format!("{}: {e}", dest.display())));
-            html_out.len() as u64
+            (html_out.len() as u64, yaml_len)
         })
-        .sum();
+        .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+    let mut yaml_files = 0;
+    if yaml {
+        // Exercises and workshop plans.
+        let files = files_under(&content, |p| has_ext(p, &["yaml", "yml"]));
+        yaml_files = files.len();
+        yaml_bytes += files
+            .par_iter()
+            .map(|rel| {
+                let text = String::from_utf8(read(&content.join(rel)))
+                    .unwrap_or_else(|_| die(&format!("{}: not UTF-8", rel.display())));
+                skim(&text, rel)
+            })
+            .sum::<usize>();
+    }
+    let with_yaml = if yaml {
+        format!(
+            ", {:.1} MB of YAML (front matter and {yaml_files} files)",
+            yaml_bytes as f64 / 1e6
+        )
+    } else {
+        String::new()
+    };
     eprintln!(
-        "floor: {} pages, {:.1} MB of HTML in {:.3} s",
+        "floor: {} pages, {:.1} MB of HTML{with_yaml} in {:.3} s",
         files.len(),
         bytes as f64 / 1e6,
         started.elapsed().as_secs_f64()
