@@ -7,6 +7,7 @@
 //! staging folder is removed and the previous output is left as it was.
 
 use std::collections::HashSet;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -100,10 +101,7 @@ fn stage(out: &Path, staging: &Path, files: &[OutputFile]) -> fsx::Result<WriteS
             let new = staging.join(&f.path);
             // Unchanged bytes: link the old file so its mtime survives.
             if let Ok(meta) = std::fs::symlink_metadata(&old) {
-                if meta.is_file()
-                    && meta.len() == f.bytes.len() as u64
-                    && std::fs::read(&old).is_ok_and(|b| b == *f.bytes)
-                {
+                if meta.is_file() && meta.len() == f.bytes.len() as u64 && holds(&old, &f.bytes) {
                     if fsx::hard_link(&old, &new).is_ok() {
                         return Ok(false);
                     }
@@ -122,6 +120,29 @@ fn stage(out: &Path, staging: &Path, files: &[OutputFile]) -> fsx::Result<WriteS
         stats.bytes += f.bytes.len() as u64;
     }
     Ok(stats)
+}
+
+/// Whether the file at `path` holds exactly `bytes`. It is read in pieces
+/// into one small buffer and compared as it goes, rather than read whole
+/// into new memory: a rebuild compares every page of the site. A file
+/// that cannot be read does not hold them (it is written anew).
+fn holds(path: &Path, bytes: &[u8]) -> bool {
+    let Ok(mut file) = std::fs::File::open(path) else {
+        return false;
+    };
+    let mut buf = [0u8; 16 * 1024];
+    let mut rest = bytes;
+    loop {
+        match file.read(&mut buf) {
+            Ok(0) => return rest.is_empty(),
+            Ok(n) => match rest.strip_prefix(&buf[..n]) {
+                Some(tail) => rest = tail,
+                None => return false,
+            },
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return false,
+        }
+    }
 }
 
 fn swap(out: &Path, staging: &Path) -> fsx::Result<()> {
@@ -154,4 +175,29 @@ pub fn clean(config: &Config, out: &Path) -> Result<bool, Diagnostic> {
     }
     fsx::remove_dir_all(out).map_err(io_diag)?;
     Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn holds_compares_the_whole_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("page.html");
+        // Longer than the read buffer, so the comparison runs over pieces.
+        let page: Vec<u8> = (0..40_000u32).map(|i| (i % 251) as u8).collect();
+        std::fs::write(&path, &page).unwrap();
+        assert!(holds(&path, &page));
+        let mut late = page.clone();
+        *late.last_mut().unwrap() ^= 1;
+        assert!(!holds(&path, &late), "a difference in the last piece");
+        assert!(!holds(&path, &page[..page.len() - 1]), "a shorter page");
+        let mut longer = page.clone();
+        longer.push(0);
+        assert!(!holds(&path, &longer), "a longer page");
+        assert!(!holds(&dir.path().join("missing.html"), b""));
+        std::fs::write(&path, b"").unwrap();
+        assert!(holds(&path, b""));
+    }
 }
