@@ -30,6 +30,9 @@
       }));
     } catch (e) { /* reload anyway */ }
     live.reloading = true;
+    // The stream is ended first: cut off by the page going away, it can
+    // be reported in the console as a failed load.
+    if (source) source.close();
     location.reload();
   }
 
@@ -102,6 +105,9 @@
 
   if (typeof EventSource === "undefined") return;
   var source = new EventSource("/__handbook/events");
+  window.addEventListener("pagehide", function () { source.close(); });
+  // Back from the back/forward cache, the stream is closed: load afresh.
+  window.addEventListener("pageshow", function (ev) { if (ev.persisted) location.reload(); });
   source.addEventListener("open", function () { live.connected = true; });
   source.addEventListener("error", function () { live.connected = false; });
   source.addEventListener("state", function (ev) {
