@@ -484,11 +484,15 @@ fn place_exercises<'a>(
         let end = after.find("-->").unwrap_or(after.len());
         let id = &after[..end];
         if let Some(e) = crate::exercise::find(inp.exercises, id).map(|i| &inp.exercises[i]) {
-            let name = "exercise-card.html";
-            render_with(inp.theme, name, site, from, card(e, from), |b| {
-                std::str::from_utf8(b).map(|s| out.push_str(s))
-            })?
-            .map_err(|e| tdiag(name, from, &tera::Error::msg(e)))?;
+            // Tera writes text, so the bytes are UTF-8 (and borrowed here).
+            render_with(
+                inp.theme,
+                "exercise-card.html",
+                site,
+                from,
+                card(e, from),
+                |b| out.push_str(&String::from_utf8_lossy(b)),
+            )?;
         }
         rest = &after[(end + 3).min(after.len())..];
     }
