@@ -343,6 +343,7 @@ fn link_fingerprint(book: &Book, settings: &Settings<'_>) -> u64 {
         a.out.hash(&mut h);
     }
     format!("{:?}|{:?}", settings.options, settings.edition).hash(&mut h);
+    settings.search_text.hash(&mut h);
     h.finish()
 }
 

@@ -236,6 +236,7 @@ fn pipeline(
         book: &book,
         options: &config.book.markdown,
         edition: config.edition,
+        search_text: config.book.search.enabled,
     };
     let render_page = |i: usize, p: &model::Page| {
         let dir = p.rel().rfind('/').map_or("", |k| &p.rel()[..k]);

@@ -89,6 +89,10 @@ pub struct Settings<'a> {
     pub book: &'a Book,
     pub options: &'a MarkdownOptions,
     pub edition: Edition,
+    /// Whether to gather the plain text under each heading for the search
+    /// index. Without search it is left out: nothing else reads it, and on
+    /// a big book it is as large as the pages' HTML.
+    pub search_text: bool,
 }
 
 /// Markdown held in a YAML field (an exercise step, a workshop note),
@@ -137,6 +141,12 @@ impl Fields<'_> {
             r = render_at((self.locate)(key));
         }
         self.diags.append(&mut r.diags);
+        if !self.settings.search_text {
+            return FieldMarkdown {
+                html: r.html,
+                text: Vec::new(),
+            };
+        }
         let mut text = Vec::with_capacity(r.sections.len() + r.headings.len());
         for s in r.sections {
             if let Some(h) = s.heading {
@@ -381,7 +391,9 @@ pub fn render(input: &Input<'_>, settings: &Settings<'_>) -> Rendered {
                 } else {
                     out.push(ev.clone());
                 }
-                section.text.push(' ');
+                if settings.search_text {
+                    section.text.push(' ');
+                }
             }
             Event::Start(Tag::Paragraph) => {
                 if let (Some((Event::Text(t), trange)), Some((Event::End(TagEnd::Paragraph), _))) =
@@ -469,19 +481,23 @@ pub fn render(input: &Input<'_>, settings: &Settings<'_>) -> Rendered {
                 out.push(Event::Text(h.clone()));
             }
             Event::Text(t) | Event::Code(t) => {
-                if in_heading.is_none() {
+                if in_heading.is_none() && settings.search_text {
                     section.text.push_str(t);
                 }
                 out.push(ev.clone());
             }
             Event::SoftBreak | Event::HardBreak => {
-                section.text.push(' ');
+                if settings.search_text {
+                    section.text.push(' ');
+                }
                 out.push(ev.clone());
             }
             Event::End(
                 TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::CodeBlock,
             ) => {
-                section.text.push(' ');
+                if settings.search_text {
+                    section.text.push(' ');
+                }
                 out.push(ev.clone());
             }
             _ => out.push(ev.clone()),

@@ -175,6 +175,16 @@ fn cached_rebuilds_equal_clean_builds_through_a_sequence_of_edits() {
         t.replace("[search]\nenabled = true", "[search]\nenabled = false")
     });
     same("book.toml: search off");
+    edit(&ch1.join("02-learning-your-people.md"), |t| {
+        t + "\nA paragraph written while search is off.\n"
+    });
+    same("a body edit without search");
+    // Markdown parsed without search has no search text: turning search
+    // back on must parse it again.
+    edit(&root.join("book.toml"), |t| {
+        t.replace("[search]\nenabled = false", "[search]\nenabled = true")
+    });
+    same("book.toml: search on again");
 
     // The same cache across editions and drafts.
     assert_same(
