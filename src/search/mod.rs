@@ -29,6 +29,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
+use std::time::Duration;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -1432,22 +1433,33 @@ fn index_files(
 /// give up.
 struct Laps<'a> {
     start: std::time::Instant,
+    cpu_start: Duration,
     print: bool,
     stop: &'a (dyn Fn() -> bool + Sync),
 }
 
 impl<'a> Laps<'a> {
     fn new(stop: &'a (dyn Fn() -> bool + Sync)) -> Laps<'a> {
+        let print = std::env::var_os("HB_SEARCH_TIMING").is_some();
         Laps {
             start: std::time::Instant::now(),
-            print: std::env::var_os("HB_SEARCH_TIMING").is_some(),
+            cpu_start: if print { cpu_time() } else { Duration::ZERO },
+            print,
             stop,
         }
     }
 
     /// Reports a step done; `None` when the index is to be given up.
     fn lap(&self, what: &str) -> Option<()> {
-        self.note(&format!("{what} at {:?}", self.start.elapsed()));
+        if self.print {
+            let cpu = cpu_time().saturating_sub(self.cpu_start);
+            let wall = self.start.elapsed();
+            self.note(&format!(
+                "{what} at {} ms (process CPU since the start: {} ms)",
+                wall.as_millis(),
+                cpu.as_millis()
+            ));
+        }
         (!(self.stop)()).then_some(())
     }
 
@@ -1456,6 +1468,17 @@ impl<'a> Laps<'a> {
             eprintln!("search: {what}");
         }
     }
+}
+
+/// User and system time of the whole process so far (every thread's).
+fn cpu_time() -> Duration {
+    // SAFETY: getrusage only writes the struct it is given.
+    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) } != 0 {
+        return Duration::ZERO;
+    }
+    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    tv(u.ru_utime) + tv(u.ru_stime)
 }
 
 /// Every folded word of the book once, with its stem (index term). It
