@@ -252,7 +252,7 @@ fn pipeline(
             &settings,
         )
     };
-    let rendered: Vec<Arc<markdown::Rendered>> = match cache {
+    let mut rendered: Vec<Arc<markdown::Rendered>> = match cache {
         Some(c) => c.markdown(&book, &settings, &render_page),
         None => book
             .pages
@@ -266,7 +266,7 @@ fn pipeline(
     }
     // The exercises' Markdown fields, once, for their pages and the index.
     let render_exercise = |e: &exercise::Exercise| markdown::render_exercise(e, &settings);
-    let exercise_md: Vec<Arc<markdown::ExerciseMarkdown>> = match cache {
+    let mut exercise_md: Vec<Arc<markdown::ExerciseMarkdown>> = match cache {
         Some(c) => c.exercise_markdown(&exercises, &render_exercise),
         None => exercises
             .par_iter()
@@ -315,6 +315,21 @@ fn pipeline(
     } else {
         Vec::new()
     };
+    // The search text is indexed and nothing else reads it: free it, on the
+    // worker threads, for the pages about to be rendered there (at 10,000
+    // lessons it is some 140 MB). A cache keeps it for later builds.
+    if cache.is_none() {
+        rendered.par_iter_mut().for_each(|r| {
+            if let Some(r) = Arc::get_mut(r) {
+                r.sections = Vec::new();
+            }
+        });
+        exercise_md.par_iter_mut().for_each(|m| {
+            if let Some(m) = Arc::get_mut(m) {
+                m.drop_search_text();
+            }
+        });
+    }
     t.lap("search");
 
     // 8. theme

@@ -172,6 +172,20 @@ pub struct ExerciseMarkdown {
     pub diags: Vec<Diagnostic>,
 }
 
+impl ExerciseMarkdown {
+    /// Frees the fields' search text, keeping their HTML.
+    pub fn drop_search_text(&mut self) {
+        let fields = (self.preparation.iter_mut())
+            .chain(&mut self.steps)
+            .chain(&mut self.variations)
+            .chain(&mut self.questions)
+            .chain(&mut self.facilitator_notes);
+        for f in fields {
+            f.text = Vec::new();
+        }
+    }
+}
+
 /// Renders the Markdown fields of exercise `e`.
 pub fn render_exercise(e: &Exercise, settings: &Settings<'_>) -> ExerciseMarkdown {
     let d = &e.data;
