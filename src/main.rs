@@ -177,6 +177,7 @@ fn keep_freed_memory() {
         // flag covers the arena mimalloc set up before `main`, too.
         if mi_option_get(ALLOW_THP) == 1 {
             mi_option_set(ALLOW_THP, 0);
+            #[cfg(target_os = "linux")]
             libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
         }
     }
