@@ -405,9 +405,7 @@ pub fn render(input: &Input<'_>, settings: &Settings<'_>) -> Rendered {
                 } else {
                     out.push(ev.clone());
                 }
-                if settings.search_text {
-                    section.text.push(' ');
-                }
+                gather(&mut section, settings, " ");
             }
             Event::Start(Tag::Paragraph) => {
                 if let (Some((Event::Text(t), trange)), Some((Event::End(TagEnd::Paragraph), _))) =
@@ -495,23 +493,19 @@ pub fn render(input: &Input<'_>, settings: &Settings<'_>) -> Rendered {
                 out.push(Event::Text(h.clone()));
             }
             Event::Text(t) | Event::Code(t) => {
-                if in_heading.is_none() && settings.search_text {
-                    section.text.push_str(t);
+                if in_heading.is_none() {
+                    gather(&mut section, settings, t);
                 }
                 out.push(ev.clone());
             }
             Event::SoftBreak | Event::HardBreak => {
-                if settings.search_text {
-                    section.text.push(' ');
-                }
+                gather(&mut section, settings, " ");
                 out.push(ev.clone());
             }
             Event::End(
                 TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::CodeBlock,
             ) => {
-                if settings.search_text {
-                    section.text.push(' ');
-                }
+                gather(&mut section, settings, " ");
                 out.push(ev.clone());
             }
             _ => out.push(ev.clone()),
@@ -524,6 +518,13 @@ pub fn render(input: &Input<'_>, settings: &Settings<'_>) -> Rendered {
     r.html.reserve(text.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut r.html, out.into_iter());
     r
+}
+
+/// Adds `text` to the section's search text, if search text is gathered.
+fn gather(section: &mut TextSection, settings: &Settings<'_>, text: &str) {
+    if settings.search_text {
+        section.text.push_str(text);
+    }
 }
 
 fn warn_html(warned: &mut bool, input: &Input<'_>, range: Range<usize>, r: &mut Rendered) {
