@@ -28,6 +28,7 @@ pub mod markdown;
 pub mod model;
 pub mod output;
 pub mod render;
+mod scratch;
 pub mod search;
 pub mod serve;
 pub mod theme;

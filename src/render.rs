@@ -3,7 +3,6 @@
 //! the small header data.
 
 use std::borrow::Cow;
-use std::cell::RefCell;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -251,13 +250,6 @@ pub struct Inputs<'a> {
     pub theme: &'a Theme,
 }
 
-thread_local! {
-    /// This worker thread's output buffer, kept from page to page: a page is
-    /// written into memory that is already there, then copied once at its
-    /// exact size, instead of into a new buffer grown step by step.
-    static OUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
-}
-
 /// Renders template `name` for the page at `path` and hands the result to
 /// `finish`, which keeps what it needs of it.
 fn render_with<T: Serialize, R>(
@@ -284,30 +276,11 @@ fn render_with<T: Serialize, R>(
         return Ok(finish(html.as_bytes()));
     }
     let ctx = tera_context(&ctx).map_err(|e| tdiag(name, path, &e))?;
-    OUT.with(|cell| {
-        let mut spare = Vec::new();
-        let mut kept = cell.try_borrow_mut();
-        let buf = match &mut kept {
-            Ok(b) => &mut **b,
-            // Only if a template were rendered from inside another.
-            Err(_) => &mut spare,
-        };
-        buf.clear();
-        let done = theme
-            .tera
-            .render_to(name, &ctx, &mut *buf)
-            .map(|()| finish(buf));
-        // A buffer grown for the catalogue is not kept for the small pages.
-        if buf.capacity() > MAX_KEPT {
-            *buf = Vec::new();
-        }
-        done
+    crate::scratch::with_buffer(|buf| {
+        (theme.tera.render_to(name, &ctx, &mut *buf)).map(|()| finish(buf))
     })
     .map_err(|e| tdiag(name, path, &e))
 }
-
-/// The largest output buffer a thread keeps between pages.
-const MAX_KEPT: usize = 4 << 20;
 
 /// The Tera form of `ctx`: what `tera::Context::from_serialize` makes of it,
 /// with the site part copied from the one made for the whole build.

@@ -6,7 +6,6 @@
 //! second half. Small fixed-width values (0–63) take one character.
 //! The alphabet needs no escaping in JSON or HTML.
 
-use std::cell::RefCell;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -200,31 +199,20 @@ pub fn push_js_str(out: &mut Vec<u8>, s: &str) {
 /// A shard whose data `write` appends as JSON (see [`shard`]); `size` is
 /// a guess of its length.
 ///
-/// The script is written into a buffer that each thread keeps from shard
-/// to shard, then copied once into memory of its exact size: the files'
-/// bytes end up in an `Arc<[u8]>`, which a `Vec` converts into only by
-/// copying, and writing straight into a fresh, estimated `Vec` faulted in
-/// (and zeroed) new memory for it as well as for the copy.
+/// The script is written into the thread's kept buffer ([`crate::scratch`])
+/// and copied once into the file's `Arc<[u8]>`: writing straight into a
+/// fresh, estimated `Vec` faulted in new memory for it as well as for the
+/// copy that `Arc` needs anyway.
 pub fn shard_with(key: &str, size: usize, write: impl FnOnce(&mut Vec<u8>)) -> Arc<[u8]> {
     const OPEN: &[u8] = b"(window.__hbSearch=window.__hbSearch||[]).push([";
-    /// Above this, a thread's buffer is let go after use rather than kept.
-    const KEEP: usize = 1 << 20;
-    thread_local! {
-        static BUF: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
-    }
-    BUF.with_borrow_mut(|out| {
-        out.clear();
+    crate::scratch::with_buffer(|out| {
         out.reserve(OPEN.len() + key.len() + size + 16);
         out.extend_from_slice(OPEN);
         push_js_str(out, key);
         out.push(b',');
         write(out);
         out.extend_from_slice(b"]);\n");
-        let bytes = Arc::from(&out[..]);
-        if out.capacity() > KEEP {
-            *out = Vec::new();
-        }
-        bytes
+        Arc::from(&out[..])
     })
 }
 
