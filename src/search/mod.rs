@@ -82,6 +82,14 @@ impl Default for Limits {
 /// The most positions [`Limits::positions`] can keep.
 pub const MAX_POSITIONS: usize = 8;
 
+impl Limits {
+    /// Positions kept per posting: [`Limits::positions`], at most
+    /// [`MAX_POSITIONS`].
+    fn kept_positions(&self) -> usize {
+        self.positions.min(MAX_POSITIONS)
+    }
+}
+
 /// Field weights and BM25 length normalisation, per field.
 const FIELD_WEIGHT: [f32; 3] = [6.0, 2.5, 1.0];
 const FIELD_B: [f32; 3] = [0.3, 0.5, 0.75];
@@ -653,7 +661,7 @@ fn analyse_chunk(
     limits: &Limits,
     ws: &mut Workspace,
 ) -> Chunk {
-    let cap = limits.positions.min(MAX_POSITIONS);
+    let cap = limits.kept_positions();
     debug_assert!(docs.len() <= MAX_CHUNK);
     ws.clear();
     let Workspace {
@@ -955,7 +963,7 @@ impl Scorer<'_> {
     fn gather(&self, t: usize, s: &mut TermScratch) {
         let segs = &self.segments.segs
             [self.segments.start[t] as usize..self.segments.start[t + 1] as usize];
-        let cap = self.limits.positions.min(MAX_POSITIONS);
+        let cap = self.limits.kept_positions();
         s.parts.clear();
         s.merged.clear();
         s.merged_pos.clear();
@@ -1018,7 +1026,7 @@ impl Scorer<'_> {
                 idf * x * (K1 + 1.0) / (K1 + x)
             }));
         }
-        let cap = self.limits.positions.min(MAX_POSITIONS);
+        let cap = self.limits.kept_positions();
         let head_max = self.limits.head;
         let (threshold, mut ties) = if df > head_max {
             sorted.clear();
