@@ -32,13 +32,10 @@ fn die(msg: &str) -> ! {
 }
 
 /// A page's front matter (the YAML between the `---` lines) and the
-/// Markdown after it.
+/// Markdown after it, as the handbook splits them.
 fn split(text: &str) -> (&str, &str) {
-    let Some(rest) = text.strip_prefix("---\n") else {
-        return ("", text);
-    };
-    match rest.find("\n---\n") {
-        Some(i) => (&rest[..i + 1], &rest[i + 5..]),
+    match handbook::frontmatter::bounds(text) {
+        Some((yaml, body)) => (&text[yaml], &text[body..]),
         None => ("", text),
     }
 }
