@@ -51,12 +51,24 @@ fn edit(path: &Path, f: impl FnOnce(String) -> String) {
     save(Save::Plain, path, &new);
 }
 
+/// [`edit`]: every `from` in the file becomes `to`.
+fn replace_in(path: &Path, from: &str, to: &str) {
+    edit(path, |t| t.replace(from, to));
+}
+
+/// [`edit`]: `text` added at the end of the file.
+fn append_to(path: &Path, text: &str) {
+    edit(path, |t| t + text);
+}
+
 #[test]
 fn cached_rebuilds_equal_clean_builds_through_a_sequence_of_edits() {
     let hb = sample_handbook();
     let root = hb.path();
     let c = root.join("content");
     let ch1 = c.join("01-management-is-a-separate-skill");
+    let people = ch1.join("02-learning-your-people.md");
+    let toml = root.join("book.toml");
     let cache = BuildCache::new();
     let p = Edition::Participant;
     let same = |step: &str| assert_same(root, &cache, p, true, step);
@@ -64,29 +76,20 @@ fn cached_rebuilds_equal_clean_builds_through_a_sequence_of_edits() {
     same("first build");
     same("nothing changed");
 
-    edit(&ch1.join("02-learning-your-people.md"), |t| {
-        t + "\nA new closing paragraph.\n"
-    });
+    append_to(&people, "\nA new closing paragraph.\n");
     same("a body edit");
-    edit(&ch1.join("02-learning-your-people.md"), |t| {
-        t.replace("A new closing", "A changed closing")
-    });
+    replace_in(&people, "A new closing", "A changed closing");
     same("a second body edit");
-    edit(&ch1.join("02-learning-your-people.md"), |t| {
-        t + "\n## A new heading\n\nText.\n"
-    });
+    append_to(&people, "\n## A new heading\n\nText.\n");
     same("a new heading");
-    edit(&ch1.join("03-building-team-cohesion.md"), |t| {
-        t + "\nSee [the new heading](02-learning-your-people.md#a-new-heading).\n"
-    });
+    append_to(
+        &ch1.join("03-building-team-cohesion.md"),
+        "\nSee [the new heading](02-learning-your-people.md#a-new-heading).\n",
+    );
     same("a link to the new heading");
-    edit(&ch1.join("02-learning-your-people.md"), |t| {
-        t.replace("## A new heading", "## A renamed heading")
-    });
+    replace_in(&people, "## A new heading", "## A renamed heading");
     same("the linked heading renamed (an error)");
-    edit(&ch1.join("02-learning-your-people.md"), |t| {
-        t.replace("## A renamed heading", "## A new heading")
-    });
+    replace_in(&people, "## A renamed heading", "## A new heading");
     same("fixed again");
 
     edit(&ch1.join("01-from-doing-to-enabling.md"), |t| {
@@ -140,9 +143,10 @@ fn cached_rebuilds_equal_clean_builds_through_a_sequence_of_edits() {
         &c.join("img/dot.svg"),
         "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n",
     );
-    edit(&ch1.join("04-failure-modes-of-new-managers.md"), |t| {
-        t + "\n![a dot](../img/dot.svg)\n"
-    });
+    append_to(
+        &ch1.join("04-failure-modes-of-new-managers.md"),
+        "\n![a dot](../img/dot.svg)\n",
+    );
     same("an asset and an image");
     write(
         &c.join("img/dot.svg"),
@@ -163,27 +167,33 @@ fn cached_rebuilds_equal_clean_builds_through_a_sequence_of_edits() {
     fs::remove_dir_all(root.join("themes")).unwrap();
     same("the theme override removed");
 
-    edit(&root.join("book.toml"), |t| {
-        t.replace("accent-color = \"#2f6f4e\"", "accent-color = \"#123456\"")
-    });
+    replace_in(
+        &toml,
+        "accent-color = \"#2f6f4e\"",
+        "accent-color = \"#123456\"",
+    );
     same("book.toml: accent colour");
-    edit(&root.join("book.toml"), |t| {
-        t.replace("smart-punctuation = true", "smart-punctuation = false")
-    });
+    replace_in(
+        &toml,
+        "smart-punctuation = true",
+        "smart-punctuation = false",
+    );
     same("book.toml: a Markdown option");
-    edit(&root.join("book.toml"), |t| {
-        t.replace("[search]\nenabled = true", "[search]\nenabled = false")
-    });
+    replace_in(
+        &toml,
+        "[search]\nenabled = true",
+        "[search]\nenabled = false",
+    );
     same("book.toml: search off");
-    edit(&ch1.join("02-learning-your-people.md"), |t| {
-        t + "\nA paragraph written while search is off.\n"
-    });
+    append_to(&people, "\nA paragraph written while search is off.\n");
     same("a body edit without search");
     // Markdown parsed without search has no search text: turning search
     // back on must parse it again.
-    edit(&root.join("book.toml"), |t| {
-        t.replace("[search]\nenabled = false", "[search]\nenabled = true")
-    });
+    replace_in(
+        &toml,
+        "[search]\nenabled = false",
+        "[search]\nenabled = true",
+    );
     same("book.toml: search on again");
 
     // The same cache across editions and drafts.
