@@ -212,16 +212,7 @@ impl Config {
 
     /// Default output folder for an edition when `--out` is not given.
     pub fn default_out_dir(&self, edition: Edition) -> PathBuf {
-        let base = self.root.join(self.book.output_dir.get_ref());
-        match edition {
-            Edition::Participant => base,
-            Edition::Facilitator => base.with_file_name(format!(
-                "{}-facilitator",
-                base.file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default()
-            )),
-        }
+        edition_dir(&self.root.join(self.book.output_dir.get_ref()), edition)
     }
 
     /// A configuration for tests and embedders: a handbook at `root` with
@@ -331,6 +322,28 @@ fn toml_error(source: &Source, e: &toml::de::Error) -> Failure {
             .with_hint("check the TOML syntax and value types against the README")
     };
     d.into()
+}
+
+/// Where `edition` goes when the output folder is `base`: the participant
+/// edition in `base` itself, the facilitator edition beside it in
+/// `<base>-facilitator`, so that building both never lets one overwrite
+/// the other and facilitator notes are not published by accident.
+pub fn edition_dir(base: &Path, edition: Edition) -> PathBuf {
+    match edition {
+        Edition::Participant => base.to_path_buf(),
+        Edition::Facilitator => {
+            // `.` or `..` have no name of their own: use the folder's real one.
+            let named = match base.file_name() {
+                Some(_) => base.to_path_buf(),
+                None => base.canonicalize().unwrap_or_else(|_| base.to_path_buf()),
+            };
+            let name = named
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "site".into());
+            named.with_file_name(format!("{name}-facilitator"))
+        }
+    }
 }
 
 #[cfg(test)]

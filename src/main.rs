@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand};
+use handbook::config::edition_dir;
 use handbook::diag::Printer;
 use handbook::{Config, Diagnostic, Edition, Failure};
 
@@ -48,7 +49,8 @@ enum Command {
     Clean {
         #[arg(default_value = ".")]
         dir: PathBuf,
-        /// The output folder to remove (default: output-dir from book.toml).
+        /// The output folder to remove, with `<PATH>-facilitator` beside it
+        /// (default: output-dir from book.toml).
         #[arg(long)]
         out: Option<PathBuf>,
     },
@@ -65,7 +67,9 @@ struct BuildArgs {
     /// The handbook folder (holding book.toml).
     #[arg(default_value = ".")]
     dir: PathBuf,
-    /// Output folder (default: output-dir from book.toml).
+    /// Output folder (default: output-dir from book.toml). The facilitator
+    /// edition goes beside it, to `<PATH>-facilitator`, unless `--edition`
+    /// picks that edition alone.
     #[arg(long)]
     out: Option<PathBuf>,
     /// Build only this edition (default: the editions listed in book.toml).
@@ -225,9 +229,12 @@ fn build(args: &BuildArgs, ui: &Ui) -> Result<(), ExitCode> {
     };
     for edition in editions {
         config.edition = edition;
-        config.out_dir = match &args.out {
-            Some(o) => o.clone(),
-            None => config.default_out_dir(edition),
+        config.out_dir = match (&args.out, args.edition) {
+            // One edition asked for by name goes exactly where it is told.
+            (Some(o), Some(_)) => o.clone(),
+            // Several: each in its own folder, as without `--out`.
+            (Some(o), None) => edition_dir(o, edition),
+            (None, _) => config.default_out_dir(edition),
         };
         build_one(&config, ui)?;
     }
@@ -344,7 +351,11 @@ fn check(dir: &Path, edition: Option<EditionArg>, ui: &Ui) -> Result<(), ExitCod
 fn clean(dir: &Path, out: Option<PathBuf>, ui: &Ui) -> Result<(), ExitCode> {
     let config = load(dir, ui)?;
     let outs = match out {
-        Some(o) => vec![o],
+        // What `build --out` writes: the folder and the facilitator one beside it.
+        Some(o) => vec![
+            edition_dir(&o, Edition::Participant),
+            edition_dir(&o, Edition::Facilitator),
+        ],
         None => vec![
             config.default_out_dir(Edition::Participant),
             config.default_out_dir(Edition::Facilitator),

@@ -128,6 +128,34 @@ fn build_out_and_clean() {
     assert!(!book.path().join("public").exists());
 }
 
+/// `--out` names the participant edition's folder; the facilitator edition
+/// goes beside it, never over it (it holds facilitator notes).
+#[test]
+fn out_keeps_the_editions_apart() {
+    let book = Book::new().file(
+        "book.toml",
+        "title = \"T\"\n[build]\neditions = [\"participant\", \"facilitator\"]\n",
+    );
+    let facilitator = |dir: &str| {
+        std::fs::read_to_string(book.path().join(dir).join("index.html"))
+            .unwrap()
+            .contains("Facilitator edition")
+    };
+    book.run(&["build", ".", "--out", "public"])
+        .ok()
+        .says(&["into public in", "into public-facilitator in"]);
+    assert!(!facilitator("public"));
+    assert!(facilitator("public-facilitator"));
+    // One edition by name goes exactly where `--out` says.
+    book.run(&["build", ".", "--out", "notes", "--edition", "facilitator"])
+        .ok();
+    assert!(facilitator("notes"));
+    assert!(!book.path().join("notes-facilitator").exists());
+    book.run(&["clean", ".", "--out", "public"]).ok();
+    assert!(!book.path().join("public").exists());
+    assert!(!book.path().join("public-facilitator").exists());
+}
+
 #[test]
 fn not_a_handbook_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
