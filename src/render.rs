@@ -226,7 +226,11 @@ struct ContentsEntry<'a> {
 struct PrintPage<'a> {
     title: &'a str,
     anchor: String,
-    html: &'a str,
+    summary: Option<&'a str>,
+    duration: Option<u32>,
+    tags: &'a [String],
+    objectives: &'a [String],
+    html: String,
 }
 
 #[derive(Serialize)]
@@ -846,18 +850,37 @@ fn print_page(inp: &Inputs<'_>, site: &SiteView<'_>, s: usize) -> Result<OutputF
             Node::Page(i) => Some(i),
             Node::Section(_) => None,
         }))
-        .map(|i| PrintPage {
-            title: book.pages[i].title(),
-            anchor: format!("hb-page-{i}"),
-            html: &inp.rendered[i].html,
+        .map(|i| {
+            let p = &book.pages[i];
+            let front = &p.parsed.front;
+            let anchor = format!("hb-page-{i}");
+            let html = place_exercises(inp, site, &inp.rendered[i].html, &out)?;
+            Ok(PrintPage {
+                title: p.title(),
+                summary: front.summary.as_deref(),
+                duration: front.duration,
+                tags: &front.tags,
+                objectives: &front.objectives,
+                html: scope_ids(&html, &anchor),
+                anchor,
+            })
         })
-        .collect();
+        .collect::<Result<_, Diagnostic>>()?;
     let view = PrintView {
         title: book.pages[sec.index].title(),
         back: relative_url(&out, &book.pages[sec.index].out).into_owned(),
         pages,
     };
     render_file(inp.theme, "print.html", site, out, view)
+}
+
+/// One page's HTML for a print view that holds several pages: its ids,
+/// and the links to them within the page, get the page's prefix, so that
+/// two lessons with a heading of the same name stay apart. Only the
+/// generator's own markup has `id="` or `href="#` (text is escaped).
+fn scope_ids(html: &str, prefix: &str) -> String {
+    html.replace(" id=\"", &format!(" id=\"{prefix}-"))
+        .replace(" href=\"#", &format!(" href=\"#{prefix}-"))
 }
 
 /// `nav.js`: the whole table of contents, shared by every page as one

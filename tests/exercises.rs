@@ -317,3 +317,45 @@ fn exercise_search_text_follows_the_page_renderer() {
     // Facilitator-only callouts stay out of the participant index.
     assert!(!doc.contains("zyxhidden"), "{doc}");
 }
+
+/// A chapter's print view holds each page as its page shows it: summary,
+/// duration, objectives, the exercise cards placed in the text, and ids
+/// that stay unique when two lessons share a heading.
+#[test]
+fn print_view_holds_whole_lessons_with_unique_ids() {
+    let b = book()
+        .file(
+            "content/ch/lesson.md",
+            "---\ntitle: The Lesson\nsummary: Why it matters.\nduration: 15\nobjectives: [Name the habit]\n---\nSee [below](#practice).\n\n## Practice\n\n{{ exercise: listen }}\n\nAfter.\n",
+        )
+        .lesson("ch/second.md", "Second", "## Practice\n\nAgain.\n")
+        .file("content/ch/listen.exercise.yaml", exercise("listen", ""));
+    b.build().ok().no_warnings();
+    let print = b.main("ch/print.html");
+    assert!(print.contains("Why it matters."), "{print}");
+    assert!(print.contains("15 min"));
+    assert!(print.contains("Name the habit"));
+    assert!(
+        !print.contains("hb:exercise"),
+        "markers are replaced: {print}"
+    );
+    let card = print.find("hb-inline-exercise").expect("the exercise card");
+    assert!(card < print.find("After.").unwrap());
+    assert!(print.contains(r#"href="../exercises/listen.html""#));
+    let mut ids: Vec<&str> = print
+        .split(" id=\"")
+        .skip(1)
+        .map(|s| &s[..s.find('"').unwrap()])
+        .collect();
+    let n = ids.len();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), n, "ids are unique: {ids:?}");
+    // In-page links follow their ids.
+    let link = print
+        .split("href=\"#")
+        .nth(1)
+        .map(|s| &s[..s.find('"').unwrap()])
+        .unwrap();
+    assert!(ids.contains(&link), "{link} among {ids:?}");
+}
