@@ -184,6 +184,56 @@ fn narrow_screens_fit_and_the_menu_opens() {
         b.eval("return document.getElementById('hb-menu-toggle').getAttribute('aria-expanded');"),
         "true"
     );
+    // The drawer starts below the header, reaches the bottom of the
+    // screen, and its first link can be tapped.
+    let drawer = b.eval(
+        "var s = document.getElementById('hb-sidebar').getBoundingClientRect();
+         var h = document.querySelector('.hb-header').getBoundingClientRect();
+         var a = document.querySelector('#hb-sidebar a').getBoundingClientRect();
+         var hit = document.elementFromPoint(a.left + 4, a.top + 4);
+         return [s.top >= h.bottom - 1, Math.abs(s.bottom - innerHeight) < 2,
+                 !!hit && hit.closest('#hb-sidebar') !== null];",
+    );
+    assert_eq!(drawer, serde_json::json!([true, true, true]), "drawer");
+    b.press(keys::ESCAPE);
+    // A heading opened by its anchor shows below the header, not under it.
+    b.goto(&format!(
+        "{}#the-super-contributor",
+        file_url(
+            &participant()
+                .join("management-is-a-separate-skill/failure-modes-of-new-managers.html")
+        )
+    ));
+    b.wait_for(
+        "document.getElementById('the-super-contributor').getBoundingClientRect().top >= document.querySelector('.hb-header').getBoundingClientRect().bottom",
+        "the heading to show below the header",
+    );
+    // The facilitator run-sheet scrolls inside its frame, not the page.
+    b.goto(&file_url(&site().1.join("workshops/half-day.html")));
+    assert_eq!(
+        b.eval("return document.documentElement.scrollWidth <= window.innerWidth;"),
+        true,
+        "the run-sheet page scrolls sideways"
+    );
+}
+
+/// A page outside the table of contents (an exercise) keeps its own
+/// links above the tree, which opens at the lesson it belongs to.
+#[test]
+fn exercise_pages_keep_their_place_in_the_navigation() {
+    let b = browser();
+    b.goto(&file_url(&participant().join("exercises/time-ledger.html")));
+    b.wait_for("document.querySelector('.hb-tree')", "the navigation tree");
+    assert!(b.text(".hb-nav-context").contains("Back to the lesson"));
+    let open = b.eval(
+        "return Array.from(document.querySelectorAll('.hb-tree button[aria-expanded=true]'))
+           .map(function (x) { return x.getAttribute('aria-label'); });",
+    );
+    assert_eq!(
+        open,
+        serde_json::json!(["Collapse Management Is a Separate Skill"])
+    );
+    no_js_errors(&b, "exercises/time-ledger.html");
 }
 
 #[test]

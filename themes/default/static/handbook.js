@@ -8,11 +8,15 @@
 
   /* Dark mode: follows the system until the reader chooses, then remembers. */
   var toggle = document.getElementById("hb-theme-toggle");
+  var isDark = function () {
+    return doc.dataset.theme
+      ? doc.dataset.theme === "dark"
+      : !!(window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches);
+  };
   if (toggle) {
+    toggle.setAttribute("aria-pressed", String(isDark()));
     toggle.addEventListener("click", function () {
-      var dark = doc.dataset.theme
-        ? doc.dataset.theme === "dark"
-        : window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches;
+      var dark = isDark();
       doc.dataset.theme = dark ? "light" : "dark";
       try { localStorage.setItem("hb-theme", doc.dataset.theme); } catch (e) { /* storage may be off */ }
       toggle.setAttribute("aria-pressed", String(!dark));
@@ -23,17 +27,36 @@
   var menu = document.getElementById("hb-menu-toggle");
   var sidebar = document.getElementById("hb-sidebar");
   if (menu && sidebar) {
-    menu.addEventListener("click", function () {
-      var open = sidebar.classList.toggle("hb-open");
+    var setOpen = function (open) {
+      sidebar.classList.toggle("hb-open", open);
+      doc.classList.toggle("hb-drawer-open", open);
       menu.setAttribute("aria-expanded", String(open));
+    };
+    menu.addEventListener("click", function () {
+      setOpen(!sidebar.classList.contains("hb-open"));
     });
     document.addEventListener("keydown", function (e) {
       if (e.key === "Escape" && sidebar.classList.contains("hb-open")) {
-        sidebar.classList.remove("hb-open");
-        menu.setAttribute("aria-expanded", "false");
+        setOpen(false);
         menu.focus();
       }
     });
+    /* A link to a place on this same page does not reload it: close. */
+    sidebar.addEventListener("click", function (e) {
+      if (e.target.closest && e.target.closest("a")) setOpen(false);
+    });
+  }
+
+  /* The header's real height (it wraps on narrow screens), for the drawer
+     and for scrolling to anchors and focused elements below it. */
+  var header = document.querySelector(".hb-header");
+  if (header) {
+    var measure = function () {
+      doc.style.setProperty("--hb-header-h", header.getBoundingClientRect().height + "px");
+    };
+    measure();
+    if (window.ResizeObserver) new ResizeObserver(measure).observe(header);
+    else window.addEventListener("resize", measure);
   }
 
   /* The full table of contents comes from the shared nav.js as
@@ -43,8 +66,18 @@
   var holder = document.getElementById("hb-nav-tree");
   if (!data || !holder) return;
 
+  /* A page outside the tree (an exercise, a print view) opens the tree
+     at the page it belongs to, named by its link marked data-hb-near. */
+  var near = null;
+  var nearLink = document.querySelector("[data-hb-near]");
+  if (nearLink) {
+    var base = new URL(root || "./", location.href).href;
+    var abs = nearLink.href.split("#")[0];
+    if (abs.indexOf(base) === 0) near = decodeURI(abs.slice(base.length));
+  }
+
   function contains(node) {
-    if (node[1] === here) return true;
+    if (node[1] === here || node[1] === near) return true;
     var kids = node[2];
     if (!kids) return false;
     for (var i = 0; i < kids.length; i++) if (contains(kids[i])) return true;
