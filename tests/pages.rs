@@ -295,3 +295,21 @@ fn pages_stay_small_with_shared_navigation() {
     );
     assert!(html.contains("more in this chapter"));
 }
+
+/// A host serves 404.html for a missing path at any depth; with base-url
+/// its relative links resolve from the site root. Without, nothing changes.
+#[test]
+fn the_404_page_resolves_from_base_url() {
+    let book = Book::new();
+    book.build().ok();
+    assert!(!book.page("404.html").contains("<base"));
+    book.write(
+        "book.toml",
+        "title = \"T\"\nbase-url = \"https://example.org/hb\"\n",
+    );
+    book.build().ok();
+    assert!(book
+        .page("404.html")
+        .contains(r#"<base href="https://example.org/hb/">"#));
+    assert!(!book.page("index.html").contains("<base"));
+}

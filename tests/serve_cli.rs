@@ -125,6 +125,11 @@ fn editions_and_drafts() {
     drop(s);
     let s = Served::start(hb.path(), &["--no-drafts"]);
     assert_eq!(s.get("/basics/draft.html").status, 404);
+    // The 404 page, shown one folder down, still finds its styles and links.
+    let missing = s.get("/basics/draft.html");
+    let body = String::from_utf8_lossy(&missing.body);
+    assert!(body.contains("<head><base href=\"/\">"), "{body}");
+    assert_eq!(s.get("/_theme/style.css").status, 200);
     s.assert_serves_clean_build(Edition::Participant, false);
     drop(s);
     let s = Served::start(hb.path(), &["--edition", "facilitator"]);

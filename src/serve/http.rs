@@ -275,6 +275,23 @@ pub fn inject(html: &[u8], tag: &str) -> Vec<u8> {
     out
 }
 
+/// The 404 page is served for any missing path, at any depth, but its
+/// links are relative to the site root: a `<base href="/">` right after
+/// `<head>` makes them resolve from there (the first `<base>` wins).
+fn root_based(html: &[u8]) -> Vec<u8> {
+    let Some(at) = html
+        .windows(6)
+        .position(|w| w.eq_ignore_ascii_case(b"<head>"))
+    else {
+        return html.to_vec();
+    };
+    let mut out = Vec::with_capacity(html.len() + 20);
+    out.extend_from_slice(&html[..at + 6]);
+    out.extend_from_slice(b"<base href=\"/\">");
+    out.extend_from_slice(&html[at + 6..]);
+    out
+}
+
 /// Removes what [`inject`] added: for comparing a served page with a build.
 pub fn strip_injected(html: &[u8]) -> Vec<u8> {
     let needle = format!("<script src=\"/{SCRIPT}\"");
@@ -508,7 +525,12 @@ fn site_file(target: &str, shared: &Arc<Shared>, snap: Snapshot, path: &str) -> 
         );
     }
     match site.get("404.html") {
-        Some(page) => respond(404, "text/html; charset=utf-8", inject(page, &tag), &[]),
+        Some(page) => respond(
+            404,
+            "text/html; charset=utf-8",
+            inject(&root_based(page), &tag),
+            &[],
+        ),
         None => plain(404, "not found"),
     }
 }
@@ -756,6 +778,16 @@ mod tests {
         ] {
             assert!(!a.origin_allowed(o), "{o}");
         }
+    }
+
+    #[test]
+    fn the_404_page_resolves_from_the_root() {
+        let page = b"<html><HEAD><link href=\"_theme/style.css\"></head></html>";
+        assert_eq!(
+            root_based(page),
+            b"<html><HEAD><base href=\"/\"><link href=\"_theme/style.css\"></head></html>".to_vec()
+        );
+        assert_eq!(root_based(b"<p>x</p>"), b"<p>x</p>".to_vec());
     }
 
     #[test]
