@@ -143,6 +143,8 @@ struct QuestionView<'a> {
     choices: &'a [String],
     multiple: bool,
     answer: Vec<u32>,
+    /// The correct choices' text, for the facilitator edition's answer key.
+    correct: Vec<&'a str>,
     explanation: Option<&'a str>,
 }
 
@@ -177,8 +179,17 @@ struct CatalogueView<'a> {
     kinds: Vec<FilterOption>,
     groups: Vec<FilterOption>,
     difficulties: Vec<FilterOption>,
-    competencies: Vec<(String, usize)>,
+    competencies: Vec<Competency<'a>>,
     max_duration: u32,
+}
+
+/// A competency filter option: the value as written in the exercise files,
+/// and a label to show.
+#[derive(Serialize)]
+struct Competency<'a> {
+    value: &'a str,
+    label: String,
+    count: usize,
 }
 
 #[derive(Serialize)]
@@ -673,6 +684,11 @@ fn exercise_page<'a>(
             choices: &q.choices,
             multiple: q.answer.is_multiple(),
             answer: q.answer.indexes(),
+            // Answers count choices from 1 (validated to be in range).
+            correct: (q.answer.indexes().iter())
+                .filter_map(|&n| q.choices.get((n as usize).checked_sub(1)?))
+                .map(String::as_str)
+                .collect(),
             explanation: q.explanation.as_deref(),
         })
         .collect();
@@ -740,14 +756,17 @@ fn catalogue(inp: &Inputs<'_>, site: &SiteView<'_>) -> Result<OutputFile, Diagno
         })
         .filter(|o| o.count > 0)
         .collect();
-    let mut comp: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    let mut comp: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
     for e in ex {
         for c in &e.data.competencies {
-            *comp.entry(c.clone()).or_default() += 1;
+            *comp.entry(c).or_default() += 1;
         }
     }
-    let cards = ex
-        .iter()
+    // Reading order: each lesson's exercises where the lesson comes (every
+    // exercise that gets this far belongs to a lesson).
+    let by_lesson = crate::exercise::by_lesson(ex, inp.book.pages.len());
+    let cards = (by_lesson.iter().flatten())
+        .map(|&i| &ex[i])
         .map(|e| CatalogueEntry {
             card: card(e, from),
             lesson: e.lesson.map(|l| link(inp.book, from, l)),
@@ -759,10 +778,32 @@ fn catalogue(inp: &Inputs<'_>, site: &SiteView<'_>) -> Result<OutputFile, Diagno
         kinds,
         groups,
         difficulties,
-        competencies: comp.into_iter().collect(),
+        competencies: (comp.into_iter())
+            .map(|(value, count)| Competency {
+                value,
+                label: competency_label(value),
+                count,
+            })
+            .collect(),
         max_duration: ex.iter().map(|e| e.data.duration).max().unwrap_or(0),
     };
     render_file(inp.theme, "catalogue.html", site, from.into(), view)
+}
+
+/// A competency as a reader sees it: a slug such as `active-listening`
+/// reads "Active listening"; anything else is shown as written.
+fn competency_label(c: &str) -> String {
+    let slug = c
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if !slug {
+        return c.to_string();
+    }
+    let mut out = c.replace('-', " ");
+    if let Some(first) = out.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
+    out
 }
 
 fn workshop_page<'a>(

@@ -61,6 +61,27 @@ fn exercises_render_as_cards_inline_on_their_own_page_and_in_the_catalogue() {
     assert!(cat.contains(r#"data-kind="discussion" data-duration="20" data-group="small-group" data-difficulty="intermediate" data-competencies="listening""#), "{cat}");
     assert!(cat.contains(r#"data-kind="reflection""#));
     assert!(cat.contains("2 exercises"));
+    assert!(cat.contains(r#"<option value="listening">Listening (1)</option>"#));
+}
+
+/// The catalogue follows the book: exercises in the order of their
+/// lessons, not in the order of their ids.
+#[test]
+fn catalogue_lists_exercises_in_reading_order() {
+    let b = Book::new()
+        .chapter("ch", "Chapter")
+        .lesson("ch/01-first.md", "First", "One.\n")
+        .lesson("ch/02-second.md", "Second", "Two.\n")
+        .file("content/ch/a.exercise.yaml", "id: a\ntitle: Alpha\nlesson: ch/second\nkind: discussion\nduration: 5\ncompetencies: [active-listening, Giving Feedback]\n")
+        .file("content/ch/b.exercise.yaml", "id: b\ntitle: Bravo\nlesson: ch/first\nkind: discussion\nduration: 5\n")
+        .file("content/ch/c.exercise.yaml", "id: c\ntitle: Charlie\nlesson: ch/second\nkind: discussion\nduration: 5\n");
+    b.build().ok().no_warnings();
+    let cat = b.main("exercises/index.html");
+    let at = |t: &str| cat.find(t).unwrap_or_else(|| panic!("{t} missing"));
+    assert!(at(">Bravo<") < at(">Alpha<") && at(">Bravo<") < at(">Charlie<"));
+    // Slugs read as words; other names stay as written.
+    assert!(cat.contains(r#"<option value="active-listening">Active listening (1)</option>"#));
+    assert!(cat.contains(r#"<option value="Giving Feedback">Giving Feedback (1)</option>"#));
 }
 
 #[test]
@@ -182,6 +203,19 @@ fn facilitator_text_never_reaches_the_participant_edition() {
     let ex =
         std::fs::read_to_string(b.path().join("site-facilitator/exercises/listen.html")).unwrap();
     assert!(ex.contains("Facilitator notes") && ex.contains("Debrief"));
+    // The facilitator edition has the quiz's answer key; the participant one does not.
+    let quiz = |dir: &str| {
+        std::fs::read_to_string(b.path().join(dir).join("exercises/quiz.html")).unwrap()
+    };
+    assert!(
+        quiz("site-facilitator").contains(
+            r#"<h2 id="hb-ex-key">Answer key</h2><ol>
+<li value="1"><strong>a</strong></li>"#
+        ),
+        "{}",
+        quiz("site-facilitator")
+    );
+    assert!(!quiz("site").contains("Answer key"));
     assert!(
         std::fs::read_to_string(b.path().join("site-facilitator/workshops/day.html"))
             .unwrap()
