@@ -233,6 +233,15 @@ struct ContentsEntry<'a> {
     chapter: bool,
 }
 
+/// Every page of the site: the book's pages in reading order, then the
+/// exercises (in the catalogue's order) and the workshops.
+#[derive(Serialize)]
+struct ContentsView<'a> {
+    pages: Vec<ContentsEntry<'a>>,
+    exercises: Vec<Link<'a>>,
+    workshops: Vec<Link<'a>>,
+}
+
 #[derive(Serialize)]
 struct PrintPage<'a> {
     title: &'a str,
@@ -879,7 +888,23 @@ fn contents_page(
             chapter: p.kind != PageKind::Lesson,
         })
         .collect();
-    render_file(inp.theme, template, site, out.into(), entries)
+    let by_lesson = crate::exercise::by_lesson(inp.exercises, book.pages.len());
+    let view = ContentsView {
+        pages: entries,
+        exercises: (by_lesson.iter().flatten())
+            .map(|&e| Link {
+                title: &inp.exercises[e].data.title,
+                url: relative_url(out, &inp.exercises[e].out),
+            })
+            .collect(),
+        workshops: (inp.workshops.iter())
+            .map(|w| Link {
+                title: &w.data.title,
+                url: relative_url(out, &w.out),
+            })
+            .collect(),
+    };
+    render_file(inp.theme, template, site, out.into(), view)
 }
 
 fn print_page(inp: &Inputs<'_>, site: &SiteView<'_>, s: usize) -> Result<OutputFile, Diagnostic> {

@@ -393,3 +393,31 @@ fn print_view_holds_whole_lessons_with_unique_ids() {
         .unwrap();
     assert!(ids.contains(&link), "{link} among {ids:?}");
 }
+
+/// "All pages" (and the search page, the fallback without JavaScript)
+/// lists the exercises and workshops too, not only the book's pages.
+#[test]
+fn all_pages_lists_exercises_and_workshops() {
+    let b = book()
+        .file("content/ch/listen.exercise.yaml", exercise("listen", ""))
+        .file(
+            "content/workshops/day.yaml",
+            "title: Day one\nstart: \"09:00\"\nsessions:\n  - exercise: listen\n",
+        );
+    b.build().ok().no_warnings();
+    for page in ["contents.html", "search.html"] {
+        let main = b.main(page);
+        assert!(
+            main.contains(r#"<a href="ch/lesson.html">The Lesson</a>"#),
+            "{main}"
+        );
+        assert!(
+            main.contains(r#"<a href="exercises/listen.html">Exercise listen</a>"#),
+            "{main}"
+        );
+        assert!(
+            main.contains(r#"<a href="workshops/day.html">Day one</a>"#),
+            "{main}"
+        );
+    }
+}
