@@ -193,6 +193,8 @@ const EXPECTED: &[(&str, &[&str])] = &[
     // Phrases: the words together, in order.
     ("\"key results\"", &["Objectives and key results"]),
     ("\"saying no\"", &["Saying no"]),
+    // Negations are words, not stop words: the phrase needs its "not".
+    ("\"not their manager\"", &["Onboarding the first ninety days"]),
 ];
 
 #[test]

@@ -454,6 +454,8 @@ pub fn stop_words(language: &str) -> &'static [&'static str] {
     }
 }
 
+// Negations are left out: "don't interrupt" and "interrupt" are opposite
+// advice, and a reader searching for "not" or "don't" expects the text.
 const EN: &[&str] = &[
     "a",
     "about",
@@ -485,7 +487,6 @@ const EN: &[&str] = &[
     "do",
     "does",
     "doing",
-    "dont",
     "down",
     "during",
     "each",
@@ -520,9 +521,6 @@ const EN: &[&str] = &[
     "most",
     "my",
     "myself",
-    "no",
-    "nor",
-    "not",
     "now",
     "of",
     "off",
@@ -773,5 +771,8 @@ mod tests {
         assert!(Analyzer::new("Dutch", None).unwrap().is_stop("het"));
         assert!(stop_words("fr-CA").contains(&"les"));
         assert!(stop_words("ja").is_empty());
+        for negation in ["not", "no", "nor", "dont"] {
+            assert!(!stop_words("en").contains(&negation), "{negation}");
+        }
     }
 }
