@@ -370,7 +370,16 @@ pub fn render(input: &Input<'_>, settings: &Settings<'_>) -> Rendered {
                 }));
             }
             Event::End(TagEnd::Heading(_)) => {
-                in_heading = None;
+                // A permalink to copy, shown on hover and focus.
+                if let Some(h) = in_heading.take() {
+                    out.push(Event::InlineHtml(
+                        format!(
+                            " <a class=\"hb-anchor\" href=\"#{0}\" aria-label=\"Link to this section\">#</a>",
+                            crate::theme::escape_html(&r.headings[h].id)
+                        )
+                        .into(),
+                    ));
+                }
                 out.push(ev.clone());
             }
             Event::Start(Tag::BlockQuote(kind)) => {

@@ -36,7 +36,7 @@ fn markdown_extensions_and_heading_ids() {
     book.build().ok();
     let main = book.main("a.html");
     assert!(
-        main.contains(r#"<h2 id="goals-plans">Goals &amp; &lt;Plans&gt;</h2>"#),
+        main.contains(r##"<h2 id="goals-plans">Goals &amp; &lt;Plans&gt; <a class="hb-anchor" href="#goals-plans" aria-label="Link to this section">#</a></h2>"##),
         "{main}"
     );
     assert!(
@@ -196,7 +196,7 @@ fn titles_with_markup_characters_show_literally_everywhere() {
     assert!(!nav.contains("</script>"));
     // In the heading (Markdown output) and in the on-page contents (template output).
     assert!(
-        page.contains("Heading &lt;em&gt;&amp;&lt;/em&gt; \u{201c}q\u{201d}</h2>"),
+        page.contains("Heading &lt;em&gt;&amp;&lt;/em&gt; \u{201c}q\u{201d} <a class=\"hb-anchor\""),
         "heading"
     );
     assert!(
