@@ -217,6 +217,32 @@ fn narrow_screens_fit_and_the_menu_opens() {
     );
 }
 
+/// "On this page" marks the section in view as the reader scrolls.
+#[test]
+fn on_this_page_follows_the_reading() {
+    let b = browser();
+    let page = "management-is-a-separate-skill/failure-modes-of-new-managers.html";
+    b.goto(&format!(
+        "{}#the-super-contributor",
+        file_url(&participant().join(page))
+    ));
+    b.wait_for(
+        "(document.querySelector('.hb-toc a.hb-active') || {}).getAttribute && document.querySelector('.hb-toc a.hb-active').getAttribute('href') === '#the-super-contributor'",
+        "the section opened to be marked",
+    );
+    b.eval("window.scrollTo(0, 0); return 0;");
+    b.wait_for(
+        "document.querySelector('.hb-toc a.hb-active') === null",
+        "no mark above the first section",
+    );
+    b.eval("window.scrollTo(0, document.documentElement.scrollHeight); return 0;");
+    b.wait_for(
+        "(function () { var a = document.querySelectorAll('.hb-toc a'); var last = a[a.length - 1]; return last.classList.contains('hb-active') || document.querySelectorAll('.hb-toc a.hb-active').length === 1; })()",
+        "a section to be marked at the end",
+    );
+    no_js_errors(&b, page);
+}
+
 /// A page outside the table of contents (an exercise) keeps its own
 /// links above the tree, which opens at the lesson it belongs to.
 #[test]

@@ -59,6 +59,37 @@
     else window.addEventListener("resize", measure);
   }
 
+  /* "On this page" marks the section being read: the last heading whose
+     top has scrolled past the header. */
+  var toc = document.querySelector(".hb-toc");
+  if (toc) {
+    var marks = [];
+    var tocLinks = toc.querySelectorAll('a[href^="#"]');
+    for (var t = 0; t < tocLinks.length; t++) {
+      var target = document.getElementById(decodeURIComponent(tocLinks[t].getAttribute("href").slice(1)));
+      if (target) marks.push([target, tocLinks[t]]);
+    }
+    var pending = false;
+    var spy = function () {
+      pending = false;
+      var line = (header ? header.getBoundingClientRect().bottom : 0) + 24;
+      var current = null;
+      for (var m = 0; m < marks.length && marks[m][0].getBoundingClientRect().top <= line; m++) current = marks[m][1];
+      for (var k = 0; k < marks.length; k++) {
+        var on = marks[k][1] === current;
+        marks[k][1].classList.toggle("hb-active", on);
+        if (on) marks[k][1].setAttribute("aria-current", "location");
+        else marks[k][1].removeAttribute("aria-current");
+      }
+    };
+    var later = function () {
+      if (!pending) { pending = true; window.requestAnimationFrame(spy); }
+    };
+    window.addEventListener("scroll", later, { passive: true });
+    window.addEventListener("resize", later);
+    spy();
+  }
+
   /* The full table of contents comes from the shared nav.js as
      [title, path, children?]. Chapters on the way to the current page are
      open; the rest open on demand, so the DOM stays small. */
