@@ -563,9 +563,12 @@ fn page_view<'a>(
         objectives: &front.objectives,
         duration: front.duration,
         tags: &front.tags,
+        // The lesson's exercises that its text does not already show as a card.
         exercises: own_exercises
             .iter()
-            .map(|&e| card(&inp.exercises[e], from))
+            .map(|&e| &inp.exercises[e])
+            .filter(|e| !r.exercises.iter().any(|placed| placed.id == e.data.id))
+            .map(|e| card(e, from))
             .collect(),
         children,
         print_url: (p.kind != PageKind::Lesson && has_lessons)

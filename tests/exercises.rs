@@ -38,6 +38,12 @@ fn exercises_render_as_cards_inline_on_their_own_page_and_in_the_catalogue() {
     assert!(lesson.contains("20 min"));
     assert!(lesson.contains("Hear the person"));
     assert!(lesson.contains("Exercise reflect"));
+    // The cards section lists only what the text does not already show.
+    assert_eq!(
+        lesson.matches(r#"href="../exercises/listen.html""#).count(),
+        1
+    );
+    assert!(lesson.contains(r#"href="../exercises/reflect.html""#));
     // The exercise page, formatted for running it.
     let page = b.main("exercises/listen.html");
     for s in [
