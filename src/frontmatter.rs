@@ -124,16 +124,46 @@ pub fn parse_pages_with(
     files: Vec<TextFile>,
     parse: &(dyn Fn(TextFile) -> Result<ParsedPage, Diagnostic> + Sync),
 ) -> (Vec<ParsedPage>, Vec<Diagnostic>) {
-    let results: Vec<Result<ParsedPage, Diagnostic>> = files.into_par_iter().map(parse).collect();
+    let results: Vec<Result<ParsedPage, (Diagnostic, TextFile)>> = files
+        .into_par_iter()
+        .map(|f| {
+            // The text is shared: keeping the file costs a name.
+            let kept = f.clone();
+            parse(f).map_err(|d| (d, kept))
+        })
+        .collect();
     let mut pages = Vec::with_capacity(results.len());
     let mut diags = Vec::new();
     for r in results {
         match r {
             Ok(p) => pages.push(p),
-            Err(d) => diags.push(d),
+            Err((d, file)) => {
+                diags.push(d);
+                pages.push(stand_in(file));
+            }
         }
     }
     (pages, diags)
+}
+
+/// A page whose front matter has an error stays in the book under a title
+/// made from its file name, so that links and exercises pointing at it do
+/// not each report an error of their own (the build fails on the front
+/// matter's error anyway), and its body is still checked.
+fn stand_in(file: TextFile) -> ParsedPage {
+    let text = &file.source.text;
+    let body_offset = bounds(text).map_or(text.len(), |(_, body)| body);
+    let name = file.rel.rsplit('/').next().unwrap_or(&file.rel);
+    let name = name.strip_suffix(".md").unwrap_or(name);
+    let title = crate::model::strip_number(name).1.replace('-', " ");
+    ParsedPage {
+        file,
+        front: FrontMatter {
+            title,
+            ..FrontMatter::default()
+        },
+        body_offset,
+    }
 }
 
 #[cfg(test)]

@@ -261,3 +261,26 @@ fn theme_errors_are_located() {
         .fails(1)
         .says(&["themes/default/templates"]);
 }
+
+/// A mistake in one page's front matter is one error: links to that page
+/// and its exercises still resolve, and its body is still checked.
+#[test]
+fn a_broken_front_matter_does_not_break_links_to_its_page() {
+    let run = Book::new()
+        .file(
+            "content/a.md",
+            "---\ntitle: A\n---\nSee [b](02-b.md) and [part](02-b.md#part).\n",
+        )
+        .file(
+            "content/02-b.md",
+            "---\ntitel: B\n---\n## Part\n\nGo [nowhere](nope.md).\n",
+        )
+        .file(
+            "content/x.exercise.yaml",
+            "id: x\ntitle: X\nlesson: b\nkind: discussion\nduration: 5\n",
+        )
+        .check()
+        .fails(1)
+        .says(&["content/02-b.md:2:1", "unknown key `titel`", "nope.md"]);
+    assert_eq!(run.stderr.matches("error:").count(), 2, "{}", run.stderr);
+}
