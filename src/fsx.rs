@@ -68,6 +68,17 @@ pub fn rename(from: &Path, to: &Path) -> Result<()> {
         })
 }
 
+pub fn read_dir_names(path: &Path) -> Result<Vec<std::ffi::OsString>> {
+    let entries = ctx(fs::read_dir(path), "list", path)?;
+    entries
+        .map(|e| ctx(e.map(|e| e.file_name()), "list", path))
+        .collect()
+}
+
+pub fn remove_file(path: &Path) -> Result<()> {
+    ctx(fs::remove_file(path), "remove", path)
+}
+
 pub fn hard_link(from: &Path, to: &Path) -> Result<()> {
     ctx(fs::hard_link(from, to), "link", to)
 }

@@ -26,7 +26,41 @@ pub struct WriteStats {
     pub bytes: u64,
 }
 
-/// Refuses output folders that would overwrite or swallow the sources.
+/// The file that marks a folder as a site handbook built, so that a later
+/// build may replace it.
+pub const MARKER: &str = ".handbook-site";
+const MARKER_TEXT: &str = "This folder is a site built by handbook. Each build replaces it, keeping\nonly its dot-files (such as .git) and CNAME.\n";
+
+/// What an output folder holds that is not the site's and survives each
+/// build: dot-files and folders (`.git` of a gh-pages checkout,
+/// `.nojekyll`) and `CNAME`.
+fn kept(name: &std::ffi::OsStr) -> bool {
+    let n = name.to_string_lossy();
+    (n.starts_with('.') && n != MARKER) || n == "CNAME"
+}
+
+/// Whether `dir` holds a site that handbook built: its marker, or (for
+/// sites built before the marker) a home page naming handbook as its
+/// generator.
+fn built_by_handbook(dir: &Path) -> bool {
+    dir.join(MARKER).is_file()
+        || std::fs::read_to_string(dir.join("index.html"))
+            .is_ok_and(|t| t.contains(r#"<meta name="generator" content="handbook">"#))
+}
+
+/// The folder a build writes: the target of `out` when `out` is a symbolic
+/// link, so that the link stays and the site lands where it points.
+pub fn resolve_out(out: &Path) -> PathBuf {
+    if std::fs::symlink_metadata(out).is_ok_and(|m| m.file_type().is_symlink()) {
+        if let Ok(target) = std::fs::canonicalize(out) {
+            return target;
+        }
+    }
+    out.to_path_buf()
+}
+
+/// Refuses output folders that would overwrite or swallow the sources,
+/// or replace anything that is not a site handbook built.
 pub fn check_out_dir(config: &Config, out: &Path) -> Result<(), Diagnostic> {
     let root = &config.root;
     let bad = |why: &str| {
@@ -51,6 +85,32 @@ pub fn check_out_dir(config: &Config, out: &Path) -> Result<(), Diagnostic> {
     if out.join("book.toml").exists() {
         return Err(bad("it holds a book.toml"));
     }
+    let target = resolve_out(out);
+    match std::fs::metadata(&target) {
+        Ok(m) if !m.is_dir() => return Err(bad("it exists and is not a folder")),
+        Ok(_) if !built_by_handbook(&target) => {
+            let names = fsx::read_dir_names(&target).map_err(io_diag)?;
+            let mut foreign: Vec<String> = (names.iter())
+                .filter(|n| !kept(n))
+                .map(|n| n.to_string_lossy().into_owned())
+                .collect();
+            if !foreign.is_empty() {
+                foreign.sort();
+                let shown: Vec<String> = foreign.iter().take(3).map(|n| format!("`{n}`")).collect();
+                return Err(Diagnostic::file(
+                    Severity::Error,
+                    out.display().to_string(),
+                    format!(
+                        "refusing to replace this folder: it holds files that handbook did not write ({}{})",
+                        shown.join(", "),
+                        if foreign.len() > 3 { ", …" } else { "" }
+                    ),
+                )
+                .with_hint("build into a new or empty folder, or empty this one first (dot-files such as .git and a CNAME file may stay: every build keeps them)"));
+            }
+        }
+        _ => {}
+    }
     Ok(())
 }
 
@@ -69,6 +129,7 @@ pub fn write_site(
     files: &[OutputFile],
 ) -> Result<WriteStats, Diagnostic> {
     check_out_dir(config, out)?;
+    let out = &resolve_out(out);
     if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
         fsx::create_dir_all(parent).map_err(io_diag)?;
     }
@@ -89,6 +150,7 @@ fn stage(out: &Path, staging: &Path, files: &[OutputFile]) -> fsx::Result<WriteS
         .filter_map(|f| f.path.rfind('/').map(|i| &f.path[..i]))
         .collect();
     fsx::create_dir_all(staging)?;
+    fsx::write(&staging.join(MARKER), MARKER_TEXT.as_bytes())?;
     let mut dirs: Vec<&str> = dirs.into_iter().collect();
     dirs.sort();
     for d in dirs {
@@ -160,6 +222,14 @@ fn swap(out: &Path, staging: &Path) -> fsx::Result<()> {
             let _ = std::fs::rename(&old, out);
             return Err(e);
         }
+        // Carry over what is not the site's (.git, CNAME) unless the new
+        // site has a file of that name. On a failure the rest stays in the
+        // old folder, which is then kept, and the error names it.
+        for name in fsx::read_dir_names(&old)? {
+            if kept(&name) && !fsx::exists_no_follow(&out.join(&name)) {
+                fsx::rename(&old.join(&name), &out.join(&name))?;
+            }
+        }
         fsx::remove_dir_all(&old)?;
     } else {
         fsx::rename(staging, out)?;
@@ -168,12 +238,27 @@ fn swap(out: &Path, staging: &Path) -> fsx::Result<()> {
 }
 
 /// Removes the output folder (`handbook clean`).
+/// A folder is removed only if handbook built it; its dot-files and
+/// CNAME stay (and so does the folder, then).
 pub fn clean(config: &Config, out: &Path) -> Result<bool, Diagnostic> {
     check_out_dir(config, out)?;
+    let out = &resolve_out(out);
     if !out.exists() {
         return Ok(false);
     }
-    fsx::remove_dir_all(out).map_err(io_diag)?;
+    let names = fsx::read_dir_names(out).map_err(io_diag)?;
+    if names.iter().any(|n| kept(n)) {
+        for name in names.iter().filter(|n| !kept(n)) {
+            let path = out.join(name);
+            if std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
+                fsx::remove_dir_all(&path).map_err(io_diag)?;
+            } else {
+                fsx::remove_file(&path).map_err(io_diag)?;
+            }
+        }
+    } else {
+        fsx::remove_dir_all(out).map_err(io_diag)?;
+    }
     Ok(true)
 }
 

@@ -306,3 +306,62 @@ fn both_editions_build_side_by_side() {
             .contains("Facilitator edition")
     );
 }
+
+/// The output folder is replaced on each build, but never a folder that
+/// handbook did not build, nor a file; dot-files and CNAME (a gh-pages
+/// checkout) survive every build and `clean`; a symbolic link stays and
+/// the site lands where it points.
+#[test]
+fn output_folders_never_lose_what_handbook_did_not_write() {
+    let book = Book::new();
+    let p = |rel: &str| book.path().join(rel);
+    // Someone's folder of documents.
+    std::fs::create_dir_all(p("docs")).unwrap();
+    std::fs::write(p("docs/thesis.txt"), "years of work").unwrap();
+    book.run(&["build", ".", "--out", "docs"])
+        .fails(1)
+        .says(&["refusing to replace this folder", "`thesis.txt`"]);
+    assert_eq!(
+        std::fs::read_to_string(p("docs/thesis.txt")).unwrap(),
+        "years of work"
+    );
+    book.run(&["clean", ".", "--out", "docs"]).fails(1);
+    assert!(p("docs/thesis.txt").is_file());
+    // A file where the folder should be.
+    std::fs::write(p("notes.txt"), "notes").unwrap();
+    book.run(&["build", ".", "--out", "notes.txt"])
+        .fails(1)
+        .says(&["exists and is not a folder"]);
+    assert_eq!(std::fs::read_to_string(p("notes.txt")).unwrap(), "notes");
+    // A gh-pages checkout: .git and CNAME stay through builds and clean.
+    std::fs::create_dir_all(p("pages/.git")).unwrap();
+    std::fs::write(p("pages/.git/HEAD"), "ref").unwrap();
+    std::fs::write(p("pages/CNAME"), "docs.example.org").unwrap();
+    book.run(&["build", ".", "--out", "pages"]).ok();
+    book.write("content/index.md", "---\ntitle: Home\n---\nChanged.\n");
+    book.run(&["build", ".", "--out", "pages"]).ok();
+    assert!(std::fs::read_to_string(p("pages/index.html"))
+        .unwrap()
+        .contains("Changed."));
+    assert_eq!(
+        std::fs::read_to_string(p("pages/.git/HEAD")).unwrap(),
+        "ref"
+    );
+    assert_eq!(
+        std::fs::read_to_string(p("pages/CNAME")).unwrap(),
+        "docs.example.org"
+    );
+    book.run(&["clean", ".", "--out", "pages"]).ok();
+    assert!(!p("pages/index.html").exists());
+    assert!(p("pages/.git/HEAD").is_file() && p("pages/CNAME").is_file());
+    // A symbolic link to the folder a web server reads.
+    std::fs::create_dir_all(p("www")).unwrap();
+    std::os::unix::fs::symlink(p("www"), p("link")).unwrap();
+    book.run(&["build", ".", "--out", "link"]).ok();
+    book.run(&["build", ".", "--out", "link"]).ok();
+    assert!(std::fs::symlink_metadata(p("link"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert!(p("www/index.html").is_file());
+}
