@@ -227,6 +227,10 @@ fn build(args: &BuildArgs, ui: &Ui) -> Result<(), ExitCode> {
         Some(e) => vec![e.into()],
         None => config.book.build.editions.clone(),
     };
+    // Every edition is built in memory before any is written, so that a
+    // failure in one leaves every output folder as it was.
+    let mut built = Vec::new();
+    let mut shown: Vec<String> = Vec::new();
     for edition in editions {
         config.edition = edition;
         config.out_dir = match (&args.out, args.edition) {
@@ -236,14 +240,25 @@ fn build(args: &BuildArgs, ui: &Ui) -> Result<(), ExitCode> {
             (Some(o), None) => edition_dir(o, edition),
             (None, _) => config.default_out_dir(edition),
         };
-        build_one(&config, ui)?;
+        let started = Instant::now();
+        let site = build_site(&config, ui)?;
+        // A warning about text both editions share is printed once.
+        let fresh: Vec<Diagnostic> = (site.warnings.iter())
+            .filter(|w| !shown.contains(&w.to_string()))
+            .cloned()
+            .collect();
+        shown.extend(fresh.iter().map(|w| w.to_string()));
+        ui.warnings(&fresh);
+        built.push((config.clone(), site, started.elapsed()));
+    }
+    for (config, site, took) in &built {
+        write_one(config, site, *took, ui)?;
     }
     Ok(())
 }
 
-fn build_one(config: &Config, ui: &Ui) -> Result<(), ExitCode> {
-    let started = Instant::now();
-    // Refuse a dangerous output folder before doing any work.
+/// Builds one edition in memory, refusing a dangerous output folder first.
+fn build_site(config: &Config, ui: &Ui) -> Result<handbook::Site, ExitCode> {
     if let Err(d) = handbook::output::check_out_dir(config, &config.out_dir) {
         ui.report(&Failure::from(d));
         return Err(ExitCode::from(1));
@@ -268,11 +283,19 @@ fn build_one(config: &Config, ui: &Ui) -> Result<(), ExitCode> {
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
-    let site = site.map_err(|f| {
+    site.map_err(|f| {
         ui.report(&f);
         ExitCode::from(1)
-    })?;
-    ui.warnings(&site.warnings);
+    })
+}
+
+/// Writes one built edition and reports it.
+fn write_one(
+    config: &Config,
+    site: &handbook::Site,
+    took: std::time::Duration,
+    ui: &Ui,
+) -> Result<(), ExitCode> {
     let write_started = Instant::now();
     let stats =
         handbook::output::write_site(config, &config.out_dir, &site.files).map_err(|d| {
@@ -301,7 +324,7 @@ fn build_one(config: &Config, ui: &Ui) -> Result<(), ExitCode> {
             site.pages,
             site.exercises,
             config.out_dir.display(),
-            started.elapsed().as_secs_f64(),
+            (took + write_started.elapsed()).as_secs_f64(),
             stats.written,
             stats.unchanged,
         );

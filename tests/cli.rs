@@ -365,3 +365,25 @@ fn output_folders_never_lose_what_handbook_did_not_write() {
         .is_symlink());
     assert!(p("www/index.html").is_file());
 }
+
+/// Both editions are built before either is written: an error that only
+/// the facilitator edition has leaves the participant site as it was. A
+/// warning about text both share is printed once.
+#[test]
+fn a_failing_edition_leaves_every_output_as_it_was() {
+    let book = Book::new()
+        .file(
+            "book.toml",
+            "title = \"T\"\n[build]\neditions = [\"participant\", \"facilitator\"]\n",
+        )
+        .file("content/a.md", "---\ntitle: A\n---\nRaw <b>html</b>.\n");
+    let run = book.build().ok();
+    assert_eq!(run.stderr.matches("raw HTML").count(), 1, "{}", run.stderr);
+    let before = fixture::snapshot(&book.path().join("site"));
+    book.write(
+        "content/a.md",
+        "---\ntitle: A changed\n---\n> [!FACILITATOR]\n> See [notes](nope.md).\n",
+    );
+    book.build().fails(1).says(&["nope.md"]);
+    assert_eq!(fixture::snapshot(&book.path().join("site")), before);
+}
