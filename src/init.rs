@@ -131,6 +131,27 @@ pub fn init(dir: &Path) -> Result<Vec<String>, Diagnostic> {
         if let Some(parent) = path.parent() {
             fsx::create_dir_all(parent).map_err(io_diag)?;
         }
+        // A file that is already there is the user's: never replaced. An
+        // existing .gitignore gets only the lines it lacks.
+        let text = match std::fs::read_to_string(&path) {
+            Err(_) if !fsx::exists_no_follow(&path) => text,
+            Ok(old) if rel == ".gitignore" => {
+                let missing: String = (text.lines())
+                    .filter(|l| !old.lines().any(|o| o.trim() == *l))
+                    .map(|l| format!("{l}\n"))
+                    .collect();
+                if missing.is_empty() {
+                    continue;
+                }
+                let sep = if old.is_empty() || old.ends_with('\n') {
+                    ""
+                } else {
+                    "\n"
+                };
+                format!("{old}{sep}{missing}")
+            }
+            _ => continue,
+        };
         fsx::write(&path, text.as_bytes()).map_err(io_diag)?;
         written.push(rel.to_string());
     }

@@ -76,6 +76,30 @@ fn init_creates_a_handbook_that_builds_at_once_without_a_theme_copy() {
     assert_eq!(again.status.code(), Some(1));
 }
 
+/// init into a folder that already has files keeps them: an existing
+/// .gitignore only gains the lines it lacks.
+#[test]
+fn init_keeps_the_files_already_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let hb = dir.path();
+    std::fs::write(hb.join(".gitignore"), "secret.env").unwrap();
+    std::fs::write(hb.join("exercise.schema.json"), "{\"mine\": 1}").unwrap();
+    let r = Command::new(BIN)
+        .args(["init", hb.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    assert_eq!(
+        std::fs::read_to_string(hb.join(".gitignore")).unwrap(),
+        "secret.env\n/site/\n/site-facilitator/\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(hb.join("exercise.schema.json")).unwrap(),
+        "{\"mine\": 1}"
+    );
+    assert!(hb.join("book.toml").is_file());
+}
+
 #[test]
 fn help_works_on_every_command_and_usage_errors_exit_2() {
     for args in [
