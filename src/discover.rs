@@ -166,6 +166,18 @@ pub fn discover_with(
             }
             continue;
         }
+        if !entry.file_type().is_file() {
+            // A named pipe, socket or device: reading it could block for ever.
+            diags.push(
+                Diagnostic::file(
+                    Severity::Error,
+                    display_path(&config.root, entry.path()),
+                    "not a regular file (a named pipe, socket or device)",
+                )
+                .with_hint("content/ may hold only files and folders: move this out of it"),
+            );
+            continue;
+        }
         let rel = display_path(&content, entry.path());
         let kind = classify(&rel);
         paths.push((rel, entry.path().to_path_buf(), kind));

@@ -284,3 +284,18 @@ fn a_broken_front_matter_does_not_break_links_to_its_page() {
         .says(&["content/02-b.md:2:1", "unknown key `titel`", "nope.md"]);
     assert_eq!(run.stderr.matches("error:").count(), 2, "{}", run.stderr);
 }
+
+/// A named pipe in content/ is an error, not a build that waits for ever.
+#[test]
+fn a_named_pipe_in_content_is_refused() {
+    let book = Book::new();
+    let fifo = book.path().join("content/pipe.md");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    book.check()
+        .fails(1)
+        .says(&["content/pipe.md", "not a regular file"]);
+}
