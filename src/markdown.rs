@@ -321,6 +321,8 @@ pub fn render(input: &Input<'_>, settings: &Settings<'_>) -> Rendered {
     let mut r = Rendered::default();
     let mut out: Vec<Event<'_>> = Vec::with_capacity(events.len() + 16);
     let mut ids: HashSet<String> = HashSet::new();
+    let mut next_suffix: std::collections::HashMap<String, usize> =
+        std::collections::HashMap::new();
     let mut quote_is_callout: Vec<bool> = Vec::new();
     let mut section = TextSection::default();
     let mut in_heading: Option<usize> = None;
@@ -342,16 +344,21 @@ pub fn render(input: &Input<'_>, settings: &Settings<'_>) -> Rendered {
             }) => {
                 let end = find_end(&events, i);
                 let heading_text = plain_text(&events[i + 1..end], !settings.options.allow_html);
-                let wanted = id
-                    .as_ref()
-                    .map(|s| s.to_string())
-                    .unwrap_or_else(|| heading_slug(&heading_text));
+                let wanted = match id {
+                    // An id given with {#…} cannot take the theme's either.
+                    Some(given) if is_theme_id(given) => format!("h-{given}"),
+                    Some(given) => given.to_string(),
+                    None => heading_slug(&heading_text),
+                };
                 let mut unique = wanted.clone();
-                let mut n = 1;
+                // Numbering resumes where this base's last heading left
+                // it: a page of many equal headings stays linear.
+                let mut n = next_suffix.get(&wanted).copied().unwrap_or(1);
                 while !ids.insert(unique.clone()) {
                     unique = format!("{wanted}-{n}");
                     n += 1;
                 }
+                next_suffix.insert(wanted, n);
                 if !section.text.trim().is_empty() || section.heading.is_some() {
                     r.sections.push(std::mem::take(&mut section));
                 }

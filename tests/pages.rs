@@ -47,6 +47,10 @@ fn markdown_extensions_and_heading_ids() {
         main.contains(r#"<h2 id="h-hb-main">"#),
         "heading ids never take the theme's hb- ids"
     );
+    // Nor an id given explicitly.
+    let given = Book::new().lesson("g.md", "G", "## Top {#hb-main}\n");
+    given.build().ok();
+    assert!(given.main("g.html").contains(r#"<h2 id="h-hb-main">"#));
     assert!(main.contains("<del>gone</del>"));
     assert!(main.contains(r#"type="checkbox""#));
     assert!(main.contains("<table>"));
@@ -196,7 +200,9 @@ fn titles_with_markup_characters_show_literally_everywhere() {
     assert!(!nav.contains("</script>"));
     // In the heading (Markdown output) and in the on-page contents (template output).
     assert!(
-        page.contains("Heading &lt;em&gt;&amp;&lt;/em&gt; \u{201c}q\u{201d} <a class=\"hb-anchor\""),
+        page.contains(
+            "Heading &lt;em&gt;&amp;&lt;/em&gt; \u{201c}q\u{201d} <a class=\"hb-anchor\""
+        ),
         "heading"
     );
     assert!(
