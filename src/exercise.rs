@@ -463,6 +463,14 @@ pub fn validate(exercises: &mut [Exercise], book: &Book) -> Vec<Diagnostic> {
                 "give the time in whole minutes".into(),
             );
         }
+        if d.duration > crate::workshop::MAX_MINUTES {
+            push(
+                "duration",
+                Severity::Error,
+                format!("a duration of {} minutes is longer than a day", d.duration),
+                "give the time in whole minutes, at most 1440".into(),
+            );
+        }
         if let Some(Group::Sized(g)) = &d.group {
             if g.min == Some(0) || g.max == Some(0) {
                 push(
@@ -483,7 +491,7 @@ pub fn validate(exercises: &mut [Exercise], book: &Book) -> Vec<Diagnostic> {
                 }
             }
         }
-        let timed: u32 = d.steps.iter().filter_map(Step::minutes).sum();
+        let timed = (d.steps.iter().filter_map(Step::minutes)).fold(0u32, u32::saturating_add);
         if timed > d.duration {
             push(
                 "steps",

@@ -721,7 +721,7 @@ fn exercise_page<'a>(
         preparation,
         steps,
         timed_minutes: if facilitator {
-            d.steps.iter().filter_map(Step::minutes).sum()
+            (d.steps.iter().filter_map(Step::minutes)).fold(0, u32::saturating_add)
         } else {
             0
         },

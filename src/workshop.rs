@@ -66,9 +66,13 @@ pub struct Slot {
 
 impl Slot {
     pub fn end(&self) -> u32 {
-        self.start + self.minutes
+        self.start.saturating_add(self.minutes)
     }
 }
+
+/// The longest duration anything may have: a day. Sums of durations then
+/// stay far from overflowing.
+pub const MAX_MINUTES: u32 = 24 * 60;
 
 #[derive(Debug, Clone)]
 pub struct Workshop {
@@ -84,7 +88,7 @@ impl Workshop {
         self.slots.first().map_or(0, |s| s.start)
     }
     pub fn total(&self) -> u32 {
-        self.slots.iter().map(|s| s.minutes).sum()
+        (self.slots.iter().map(|s| s.minutes)).fold(0, u32::saturating_add)
     }
 }
 
@@ -223,6 +227,15 @@ pub fn build_all(
                 );
                 continue;
             };
+            if minutes > MAX_MINUTES {
+                err(
+                    &format!("{path}.duration"),
+                    Severity::Error,
+                    format!("a session of {minutes} minutes is longer than a day"),
+                    "give the session's length in minutes, at most 1440".into(),
+                );
+                continue;
+            }
             if let (SlotWhat::Exercise(e), Some(d)) = (&what, item.duration) {
                 let need = exercises[*e].data.duration;
                 if d < need {
@@ -244,7 +257,7 @@ pub fn build_all(
                 notes: item.notes.clone(),
                 at: loc.key_or_parent(&path),
             });
-            clock += minutes;
+            clock = clock.saturating_add(minutes);
         }
         let total = clock - start;
         if let Some(len) = data.length {

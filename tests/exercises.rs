@@ -427,3 +427,20 @@ fn all_pages_lists_exercises_and_workshops() {
         );
     }
 }
+
+/// Durations longer than a day are errors, not totals that wrap around.
+#[test]
+fn durations_longer_than_a_day_are_refused() {
+    let b = book()
+        .file("content/ch/listen.exercise.yaml", exercise("listen", "").replace("duration: 20", "duration: 5000"))
+        .file(
+            "content/workshops/day.yaml",
+            "title: Day\nstart: \"09:00\"\nsessions:\n  - activity: Long\n    duration: 4294967295\n  - activity: Short\n    duration: 2\n",
+        );
+    b.build().fails(1).says(&[
+        "content/ch/listen.exercise.yaml:5:",
+        "a duration of 5000 minutes is longer than a day",
+        "content/workshops/day.yaml:5:",
+        "a session of 4294967295 minutes is longer than a day",
+    ]);
+}
