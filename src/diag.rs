@@ -132,6 +132,23 @@ impl Diagnostic {
     }
 }
 
+/// Text from the content as it may reach a terminal: control characters
+/// (an escape sequence could recolour or rewrite the screen) become `?`,
+/// or `¿` for the two-byte C1 ones, so that byte offsets stay valid.
+pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if !s.contains(bad) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    s.chars()
+        .map(|c| match c {
+            c if !bad(c) => c,
+            c if c.len_utf8() == 1 => '?',
+            _ => '¿',
+        })
+        .collect()
+}
+
 impl fmt::Display for Diagnostic {
     /// One line: `path:line:col: error: message (hint: …)`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -219,13 +236,14 @@ impl Printer {
                 Severity::Error => CsSeverity::Error,
                 Severity::Warning => CsSeverity::Warning,
             };
-            let mut cs = CsDiagnostic::new(sev).with_message(&d.message);
+            let mut cs = CsDiagnostic::new(sev).with_message(printable(&d.message));
             if let Some(h) = &d.hint {
-                cs = cs.with_notes(vec![format!("hint: {h}")]);
+                cs = cs.with_notes(vec![format!("hint: {}", printable(h))]);
             }
             match &d.source {
                 Some((src, range)) => {
-                    let file = SimpleFile::new(src.name.as_str(), &src.text[..]);
+                    let text = printable(&src.text);
+                    let file = SimpleFile::new(src.name.as_str(), &text[..]);
                     cs = cs.with_labels(vec![Label::primary((), range.clone())]);
                     let _ = term::emit_to_write_style(&mut buf, &config, &file, &cs);
                 }
@@ -240,14 +258,14 @@ impl Printer {
                     let _ = buf.set_color(ColorSpec::new().set_fg(Some(color)).set_bold(true));
                     let _ = write!(buf, "{name}");
                     let _ = buf.set_color(ColorSpec::new().set_bold(true));
-                    let _ = writeln!(buf, ": {}", d.message);
+                    let _ = writeln!(buf, ": {}", printable(&d.message));
                     let _ =
                         buf.set_color(ColorSpec::new().set_fg(Some(Color::Blue)).set_bold(true));
                     let _ = write!(buf, "  --> ");
                     let _ = buf.reset();
                     let _ = writeln!(buf, "{}", d.location());
                     if let Some(h) = &d.hint {
-                        let _ = writeln!(buf, "   = hint: {h}");
+                        let _ = writeln!(buf, "   = hint: {}", printable(h));
                     }
                     let _ = writeln!(buf);
                 }
@@ -311,4 +329,18 @@ pub fn sort(diags: &mut [Diagnostic]) {
     diags.sort_by(|a, b| {
         (&a.file, a.line, a.col, a.severity).cmp(&(&b.file, b.line, b.col, b.severity))
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_never_reach_the_terminal() {
+        let t = "a\u{1b}[31mred\u{7}\u{85}\tok\n";
+        let p = printable(t);
+        assert_eq!(p, "a?[31mred?¿\tok\n");
+        assert_eq!(p.len(), t.len(), "offsets stay valid");
+        assert!(matches!(printable("plain"), std::borrow::Cow::Borrowed(_)));
+    }
 }

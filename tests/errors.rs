@@ -299,3 +299,14 @@ fn a_named_pipe_in_content_is_refused() {
         .fails(1)
         .says(&["content/pipe.md", "not a regular file"]);
 }
+
+/// Escape sequences in a file never reach the terminal as they are.
+#[test]
+fn control_characters_in_content_are_not_sent_to_the_terminal() {
+    let run = broken(
+        "content/x.md",
+        "---\ntitle: X\n---\nSee [x](nope.md) \u{1b}[31mred\n",
+    );
+    assert!(!run.stderr.contains('\u{1b}'), "{:?}", run.stderr);
+    assert!(run.stderr.contains("?[31mred"), "{}", run.stderr);
+}
