@@ -272,6 +272,32 @@ fn parse_book(source: &Source) -> Result<BookToml, Failure> {
             );
         }
     }
+    if let Some(url) = &book.base_url {
+        let lower = url.trim().to_ascii_lowercase();
+        if !(lower.starts_with("https://") || lower.starts_with("http://")) {
+            let at = source.text.find("base-url").unwrap_or(0);
+            errors.push(
+                Diagnostic::error_at(
+                    source,
+                    at..at + 8,
+                    format!("`{url}` is not a web address"),
+                )
+                .with_hint("base-url is where the site is published, such as \"https://training.example.org/handbook/\""),
+            );
+        }
+    }
+    let editions = &book.build.editions;
+    if let Some(twice) = (1..editions.len()).find(|&i| editions[..i].contains(&editions[i])) {
+        let at = source.text.find("editions").unwrap_or(0);
+        errors.push(
+            Diagnostic::error_at(
+                source,
+                at..at + 8,
+                format!("the {} edition is listed twice", editions[twice].name()),
+            )
+            .with_hint("list each edition once"),
+        );
+    }
     if book.build.editions.is_empty() {
         let at = source.text.find("editions").unwrap_or(0);
         errors.push(

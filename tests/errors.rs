@@ -310,3 +310,22 @@ fn control_characters_in_content_are_not_sent_to_the_terminal() {
     assert!(!run.stderr.contains('\u{1b}'), "{:?}", run.stderr);
     assert!(run.stderr.contains("?[31mred"), "{}", run.stderr);
 }
+
+/// base-url is a web address (it reaches the canonical link and the 404
+/// page's <base>), and an edition is listed once.
+#[test]
+fn base_url_and_editions_are_checked() {
+    Book::new()
+        .file(
+            "book.toml",
+            "title = \"T\"\nbase-url = \"javascript:alert(1)//\"\n[build]\neditions = [\"participant\", \"participant\"]\n",
+        )
+        .check()
+        .fails(1)
+        .says(&[
+            "book.toml:2:1",
+            "is not a web address",
+            "book.toml:4:1",
+            "the participant edition is listed twice",
+        ]);
+}
