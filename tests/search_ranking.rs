@@ -194,7 +194,10 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ("\"key results\"", &["Objectives and key results"]),
     ("\"saying no\"", &["Saying no"]),
     // Negations are words, not stop words: the phrase needs its "not".
-    ("\"not their manager\"", &["Onboarding the first ninety days"]),
+    (
+        "\"not their manager\"",
+        &["Onboarding the first ninety days"],
+    ),
 ];
 
 #[test]
