@@ -47,7 +47,7 @@ pub struct BookToml {
     pub language: String,
     /// Where the site will be published. Optional: the site never needs it to work.
     #[serde(default)]
-    pub base_url: Option<String>,
+    pub base_url: Option<Spanned<String>>,
     #[serde(default = "default_theme")]
     pub theme: Spanned<String>,
     /// Output folder, relative to the handbook root.
@@ -273,14 +273,13 @@ fn parse_book(source: &Source) -> Result<BookToml, Failure> {
         }
     }
     if let Some(url) = &book.base_url {
-        let lower = url.trim().to_ascii_lowercase();
+        let lower = url.get_ref().trim().to_ascii_lowercase();
         if !(lower.starts_with("https://") || lower.starts_with("http://")) {
-            let at = source.text.find("base-url").unwrap_or(0);
             errors.push(
                 Diagnostic::error_at(
                     source,
-                    at..at + 8,
-                    format!("`{url}` is not a web address"),
+                    url.span(),
+                    format!("`{}` is not a web address", url.get_ref()),
                 )
                 .with_hint("base-url is where the site is published, such as \"https://training.example.org/handbook/\""),
             );

@@ -366,7 +366,7 @@ pub fn site_view<'a>(
             .as_ref()
             .map(|c| c.get_ref().as_str()),
         logo,
-        base_url: b.base_url.as_ref().map(|u| {
+        base_url: b.base_url.as_ref().map(|u| u.get_ref()).map(|u| {
             if u.ends_with('/') {
                 u.clone()
             } else {

@@ -323,7 +323,7 @@ fn base_url_and_editions_are_checked() {
         .check()
         .fails(1)
         .says(&[
-            "book.toml:2:1",
+            "book.toml:2:12",
             "is not a web address",
             "book.toml:4:1",
             "the participant edition is listed twice",
