@@ -1,5 +1,6 @@
 //! The `handbook` command line: thin wrappers around [`handbook::build`].
 
+use std::collections::HashSet;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -230,7 +231,7 @@ fn build(args: &BuildArgs, ui: &Ui) -> Result<(), ExitCode> {
     // Every edition is built in memory before any is written, so that a
     // failure in one leaves every output folder as it was.
     let mut built = Vec::new();
-    let mut shown: Vec<String> = Vec::new();
+    let mut shown = HashSet::new();
     for edition in editions {
         config.edition = edition;
         config.out_dir = match (&args.out, args.edition) {
@@ -243,12 +244,7 @@ fn build(args: &BuildArgs, ui: &Ui) -> Result<(), ExitCode> {
         let started = Instant::now();
         let site = build_site(&config, ui)?;
         // A warning about text both editions share is printed once.
-        let fresh: Vec<Diagnostic> = (site.warnings.iter())
-            .filter(|w| !shown.contains(&w.to_string()))
-            .cloned()
-            .collect();
-        shown.extend(fresh.iter().map(|w| w.to_string()));
-        ui.warnings(&fresh);
+        ui.warnings(&unseen(&mut shown, &site.warnings));
         built.push((config.clone(), site, started.elapsed()));
     }
     for (config, site, took) in &built {
@@ -352,23 +348,29 @@ fn check(dir: &Path, edition: Option<EditionArg>, ui: &Ui) -> Result<(), ExitCod
         None => vec![Edition::Participant, Edition::Facilitator],
     };
     let mut warnings: Vec<Diagnostic> = Vec::new();
+    let mut seen = HashSet::new();
     for e in editions {
         config.edition = e;
         let site = handbook::build(&config).map_err(|f| {
             ui.report(&f);
             ExitCode::from(1)
         })?;
-        for w in site.warnings {
-            if !warnings.iter().any(|x| x.to_string() == w.to_string()) {
-                warnings.push(w);
-            }
-        }
+        warnings.extend(unseen(&mut seen, &site.warnings));
     }
     ui.warnings(&warnings);
     if !ui.quiet {
         eprintln!("check passed: no errors, {} warning(s)", warnings.len());
     }
     Ok(())
+}
+
+/// The warnings not yet in `seen` (compared as printed), which are then
+/// added to it: an edition repeats the warnings about shared text.
+fn unseen(seen: &mut HashSet<String>, warnings: &[Diagnostic]) -> Vec<Diagnostic> {
+    (warnings.iter())
+        .filter(|w| seen.insert(w.to_string()))
+        .cloned()
+        .collect()
 }
 
 fn clean(dir: &Path, out: Option<PathBuf>, ui: &Ui) -> Result<(), ExitCode> {
