@@ -238,6 +238,14 @@ pub struct TimedStep {
     pub text: String,
 }
 
+impl ExerciseFile {
+    /// The minutes the timed steps add up to (saturating: durations are
+    /// checked to be at most a day, but step times are not).
+    pub fn timed_minutes(&self) -> u32 {
+        (self.steps.iter().filter_map(Step::minutes)).fold(0, u32::saturating_add)
+    }
+}
+
 impl Step {
     pub fn text(&self) -> &str {
         match self {
@@ -330,6 +338,12 @@ pub fn by_lesson(exercises: &[Exercise], pages: usize) -> Vec<Vec<usize>> {
         }
     }
     v
+}
+
+/// The exercises in reading order: each lesson's where the lesson comes
+/// (every exercise that validated belongs to a lesson).
+pub fn in_reading_order(exercises: &[Exercise], pages: usize) -> Vec<usize> {
+    by_lesson(exercises, pages).into_iter().flatten().collect()
 }
 
 /// The JSON Schema for exercise files, from the types above.
@@ -491,7 +505,7 @@ pub fn validate(exercises: &mut [Exercise], book: &Book) -> Vec<Diagnostic> {
                 }
             }
         }
-        let timed = (d.steps.iter().filter_map(Step::minutes)).fold(0u32, u32::saturating_add);
+        let timed = d.timed_minutes();
         if timed > d.duration {
             push(
                 "steps",

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::config::{Config, Edition};
 use crate::diag::{Diagnostic, Severity};
-use crate::exercise::{Difficulty, Exercise, GroupType, Kind, Step};
+use crate::exercise::{Difficulty, Exercise, GroupType, Kind};
 use crate::markdown::{ExerciseMarkdown, FieldMarkdown, Heading, Rendered, WorkshopMarkdown};
 use crate::model::{relative_url, root_prefix, Book, Node, PageKind};
 use crate::search::encode::js_json;
@@ -720,11 +720,7 @@ fn exercise_page<'a>(
         materials: &d.materials,
         preparation,
         steps,
-        timed_minutes: if facilitator {
-            (d.steps.iter().filter_map(Step::minutes)).fold(0, u32::saturating_add)
-        } else {
-            0
-        },
+        timed_minutes: if facilitator { d.timed_minutes() } else { 0 },
         debrief: if facilitator {
             d.debrief.iter().map(String::as_str).collect()
         } else {
@@ -774,11 +770,8 @@ fn catalogue(inp: &Inputs<'_>, site: &SiteView<'_>) -> Result<OutputFile, Diagno
             *comp.entry(c).or_default() += 1;
         }
     }
-    // Reading order: each lesson's exercises where the lesson comes (every
-    // exercise that gets this far belongs to a lesson).
-    let by_lesson = crate::exercise::by_lesson(ex, inp.book.pages.len());
-    let cards = (by_lesson.iter().flatten())
-        .map(|&i| &ex[i])
+    let cards = (crate::exercise::in_reading_order(ex, inp.book.pages.len()).into_iter())
+        .map(|i| &ex[i])
         .map(|e| CatalogueEntry {
             card: card(e, from),
             lesson: e.lesson.map(|l| link(inp.book, from, l)),
@@ -891,11 +884,10 @@ fn contents_page(
             chapter: p.kind != PageKind::Lesson,
         })
         .collect();
-    let by_lesson = crate::exercise::by_lesson(inp.exercises, book.pages.len());
     let view = ContentsView {
         pages: entries,
-        exercises: (by_lesson.iter().flatten())
-            .map(|&e| Link {
+        exercises: (crate::exercise::in_reading_order(inp.exercises, book.pages.len()).into_iter())
+            .map(|e| Link {
                 title: &inp.exercises[e].data.title,
                 url: relative_url(out, &inp.exercises[e].out),
             })
