@@ -237,8 +237,8 @@ fn on_this_page_follows_the_reading() {
     );
     b.eval("window.scrollTo(0, document.documentElement.scrollHeight); return 0;");
     b.wait_for(
-        "(function () { var a = document.querySelectorAll('.hb-toc a'); var last = a[a.length - 1]; return last.classList.contains('hb-active') || document.querySelectorAll('.hb-toc a.hb-active').length === 1; })()",
-        "a section to be marked at the end",
+        "(function () { var a = document.querySelectorAll('.hb-toc a'); return document.querySelectorAll('.hb-toc a.hb-active').length === 1 && a[a.length - 1].classList.contains('hb-active'); })()",
+        "the last section to be marked at the end",
     );
     no_js_errors(&b, page);
 }

@@ -60,7 +60,7 @@
   }
 
   /* "On this page" marks the section being read: the last heading whose
-     top has scrolled past the header. */
+     top has scrolled past the header, or the last one at the page's end. */
   var toc = document.querySelector(".hb-toc");
   if (toc) {
     var marks = [];
@@ -75,6 +75,9 @@
       var line = (header ? header.getBoundingClientRect().bottom : 0) + 24;
       var current = null;
       for (var m = 0; m < marks.length && marks[m][0].getBoundingClientRect().top <= line; m++) current = marks[m][1];
+      /* At the end of the page the last sections may never reach the line. */
+      var atEnd = window.innerHeight + window.scrollY >= doc.scrollHeight - 2;
+      if (atEnd && current && marks.length) current = marks[marks.length - 1][1];
       for (var k = 0; k < marks.length; k++) {
         var on = marks[k][1] === current;
         marks[k][1].classList.toggle("hb-active", on);
