@@ -104,9 +104,9 @@ pub struct Browser {
 /// use. Hold the guard for the whole test: it serializes the browser tests.
 ///
 /// The guard survives a test that panicked while holding it (the lock is
-/// not poisoned for the next test), and the window is reset to
-/// [`WINDOW_SIZE`]; tests must still not rely on anything else an earlier
-/// test left behind, such as the current page.
+/// not poisoned for the next test), the window is reset to
+/// [`WINDOW_SIZE`] and the browser is on `about:blank`; tests must still
+/// not rely on anything else an earlier test left behind.
 pub fn browser() -> MutexGuard<'static, Browser> {
     static SHARED: OnceLock<Mutex<Browser>> = OnceLock::new();
     let guard = SHARED
@@ -114,6 +114,10 @@ pub fn browser() -> MutexGuard<'static, Browser> {
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     guard.set_window_size(WINDOW_SIZE.0, WINDOW_SIZE.1);
+    // Leave the last test's page: if its server stopped while the page was
+    // still open (a live-reload stream cut off), that page's errors are
+    // logged before this test's first `goto`, which discards them.
+    guard.goto("about:blank");
     guard
 }
 
