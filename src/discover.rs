@@ -136,6 +136,13 @@ pub fn discover_with(
         return (Discovered::default(), diags);
     }
     let out = config.out_dir.canonicalize().ok();
+    // A symbolic link may lead anywhere; what it reaches is published. It
+    // may stay in the handbook folder, or in the content folder (which may
+    // itself be a link, set up by whoever runs the build).
+    let inside: Vec<PathBuf> = [config.root.canonicalize(), content.canonicalize()]
+        .into_iter()
+        .flatten()
+        .collect();
     let mut paths: Vec<(String, PathBuf, FileKind)> = Vec::new();
     let walker = walkdir::WalkDir::new(&content)
         .follow_links(true)
@@ -155,6 +162,15 @@ pub fn discover_with(
                 it.skip_current_dir();
             }
             continue;
+        }
+        if entry.depth() > 0 && entry.path_is_symlink() {
+            if let Some(target) = outside(entry.path(), &inside) {
+                diags.push(link_outside(config, entry.path(), &target));
+                if entry.file_type().is_dir() {
+                    it.skip_current_dir();
+                }
+                continue;
+            }
         }
         if entry.file_type().is_dir() {
             // An output folder inside content/ is never read back as content.
@@ -243,6 +259,28 @@ pub fn discover_with(
         }
     }
     (found, diags)
+}
+
+/// Where a symbolic link leads, when that is outside every folder of
+/// `inside` (a folder reached through a link is checked once, at the link).
+fn outside(link: &Path, inside: &[PathBuf]) -> Option<PathBuf> {
+    let target = link.canonicalize().ok()?;
+    (!inside.iter().any(|d| target.starts_with(d))).then_some(target)
+}
+
+/// A link out of the handbook folder would publish whatever it reaches
+/// (a key, a password file) to every reader: refused, as Jekyll's safe
+/// mode does.
+fn link_outside(config: &Config, link: &Path, target: &Path) -> Diagnostic {
+    Diagnostic::file(
+        Severity::Error,
+        display_path(&config.root, link),
+        format!(
+            "symbolic link leads outside the handbook folder, to `{}`",
+            target.display()
+        ),
+    )
+    .with_hint("the site would publish what it leads to: copy the file into the handbook instead")
 }
 
 fn walk_error(config: &Config, e: &walkdir::Error) -> Diagnostic {

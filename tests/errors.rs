@@ -4,6 +4,7 @@
 mod fixture;
 
 use fixture::Book;
+use std::path::Path;
 
 fn broken(rel: &str, text: impl AsRef<[u8]>) -> fixture::Run {
     Book::new().file(rel, text).build().fails(1)
@@ -159,19 +160,70 @@ fn symlink_loop_and_dangling_symlink() {
 #[cfg(unix)]
 #[test]
 fn unreadable_file() {
+    use std::os::unix::fs::PermissionsExt;
     let book = Book::new();
     let path = book.path().join("content/secret.md");
-    // Root reads any file regardless of its mode; /proc/self/mem fails to read for everyone.
-    if unsafe_is_root() {
-        std::os::unix::fs::symlink("/proc/self/mem", &path).unwrap();
+    std::fs::write(&path, "---\ntitle: S\n---\n").unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let run = if unsafe_is_root() {
+        // Root reads any file regardless of its mode: check as `nobody`.
+        std::fs::set_permissions(book.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+        let out = std::process::Command::new("setpriv")
+            .args([
+                "--reuid=65534",
+                "--regid=65534",
+                "--clear-groups",
+                fixture::BIN,
+            ])
+            .args(["check", "."])
+            .current_dir(book.path())
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("run setpriv");
+        fixture::Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
     } else {
-        std::fs::write(&path, "---\ntitle: S\n---\n").unwrap();
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o000)).unwrap();
-    }
-    book.build()
-        .fails(1)
+        book.check()
+    };
+    run.fails(1)
         .says(&["content/secret.md", "could not read", "hint:"]);
+}
+
+/// A symbolic link in content/ that leads out of the handbook folder is
+/// refused (it would publish what it reaches); one that stays inside is
+/// followed.
+#[cfg(unix)]
+#[test]
+fn links_out_of_the_handbook_are_refused() {
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::fs::write(elsewhere.path().join("a.txt"), "outside").unwrap();
+    let book = Book::new()
+        .file("notes/shared.txt", "inside")
+        .lesson("01-a.md", "A", "");
+    let link = |target: &Path, rel: &str| {
+        std::os::unix::fs::symlink(target, book.path().join(rel)).unwrap()
+    };
+    link(Path::new("/etc/passwd"), "content/passwd.txt");
+    link(elsewhere.path(), "content/outside");
+    link(Path::new("../notes/shared.txt"), "content/shared.txt");
+    let run = book.build().fails(1).says(&[
+        "symbolic link leads outside the handbook folder, to `/etc/passwd`",
+        "--> content/passwd.txt",
+        "--> content/outside",
+        "copy the file into the handbook",
+    ]);
+    assert_eq!(run.stderr.matches("error:").count(), 2, "{}", run.stderr);
+    assert!(!book.exists("passwd.txt"));
+    book.remove("content/passwd.txt");
+    std::fs::remove_file(book.path().join("content/outside")).unwrap();
+    book.build().ok();
+    assert_eq!(
+        std::fs::read_to_string(book.out("shared.txt")).unwrap(),
+        "inside"
+    );
 }
 
 fn unsafe_is_root() -> bool {

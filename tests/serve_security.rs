@@ -103,15 +103,12 @@ fn traversal_never_returns_bytes_outside_the_built_site() {
 #[test]
 fn content_symlinks_serve_what_the_build_publishes_and_nothing_more() {
     let (outer, root) = handbook_with_secrets();
-    // A content file that links outside content/: the build publishes it
-    // (discovery follows links), so serving shows it too; the folder it
-    // sits in stays out of reach.
-    write(
-        &outer.path().join("shared/handout.txt"),
-        "a shared handout\n",
-    );
+    // A content file that links outside content/ but inside the handbook
+    // folder: the build publishes it (discovery follows links), so serving
+    // shows it too; the folder it sits in stays out of reach.
+    write(&root.join("shared/handout.txt"), "a shared handout\n");
     std::os::unix::fs::symlink(
-        outer.path().join("shared/handout.txt"),
+        root.join("shared/handout.txt"),
         root.join("content/01-basics/handout.txt"),
     )
     .unwrap();
@@ -133,6 +130,21 @@ fn content_symlinks_serve_what_the_build_publishes_and_nothing_more() {
         assert!(!r.text().contains(SECRET), "{target}");
     }
     s.assert_serves_clean_build(Edition::Participant, true);
+    drop(s);
+    // A link out of the handbook folder is refused: nothing would serve it.
+    std::os::unix::fs::symlink(
+        outer.path().join("secret.txt"),
+        root.join("content/01-basics/secret.txt"),
+    )
+    .unwrap();
+    let config = handbook::serve::serve_config(&root, Edition::Participant, true).unwrap();
+    let failure = handbook::build(&config)
+        .err()
+        .expect("the build refuses the link");
+    assert!(failure
+        .diagnostics
+        .iter()
+        .any(|d| d.message.contains("leads outside the handbook folder")));
 }
 
 #[test]
