@@ -170,6 +170,17 @@ fn narrow_screens_fit_and_the_menu_opens() {
             "{page} scrolls sideways at {width} px: {scroll} px wide"
         );
     }
+    // The catalogue's filters leave room for the first exercise on the
+    // first screen.
+    b.goto(&file_url(&participant().join("exercises/index.html")));
+    let first_card = b
+        .eval("return document.querySelector('#hb-catalogue > li').getBoundingClientRect().top;")
+        .as_f64()
+        .unwrap();
+    assert!(
+        first_card < 520.0,
+        "the first exercise starts at {first_card} px"
+    );
     b.goto(&file_url(&participant().join("how-to-use.html")));
     assert_eq!(
         b.eval("return getComputedStyle(document.getElementById('hb-sidebar')).display;"),
@@ -319,6 +330,17 @@ fn catalogue_filters_combine_count_and_live_in_the_url() {
             "{s}"
         );
     }
+    // A value the catalogue does not have is ignored and leaves the
+    // address; other parameters stay.
+    b.goto(&format!("{url}?kind=bogus&max=45&q=team"));
+    b.wait_for(
+        "location.search === '?max=45&q=team'",
+        "the unknown kind to leave the address",
+    );
+    assert_eq!(
+        b.eval("return document.querySelector('#hb-filters [name=kind]').value;"),
+        ""
+    );
     // Nothing matches: say so.
     b.goto(&format!("{url}?kind=quiz&min=500"));
     assert_eq!(visible(&b), 0);

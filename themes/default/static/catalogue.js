@@ -42,15 +42,18 @@
       : shown + " of " + cards.length + " exercises match";
     none.hidden = shown !== 0;
     if (updateUrl) {
-      var params = new URLSearchParams();
-      keys.forEach(function (k) { if (v[k]) params.set(k, v[k]); });
+      /* Other parameters (a ?q= search) stay as they are. */
+      var params = new URLSearchParams(location.search);
+      keys.forEach(function (k) { if (v[k]) params.set(k, v[k]); else params.delete(k); });
       var q = params.toString();
       try { history.replaceState(null, "", q ? "?" + q : location.pathname); } catch (e) { /* some file:// setups refuse */ }
     }
   }
 
-  /* Start from the URL. Unknown values are ignored rather than hiding everything. */
+  /* Start from the URL. Unknown values are ignored rather than hiding
+     everything, and dropped from the address, which then shows the view. */
   var params = new URLSearchParams(location.search);
+  var fromUrl = keys.some(function (k) { return params.has(k); });
   keys.forEach(function (k) {
     var want = params.get(k);
     if (want === null) return;
@@ -65,5 +68,5 @@
   form.addEventListener("change", function () { apply(true); });
   form.addEventListener("reset", function () { setTimeout(function () { apply(true); }, 0); });
   form.addEventListener("submit", function (e) { e.preventDefault(); });
-  apply(false);
+  apply(fromUrl);
 })();
