@@ -117,7 +117,7 @@ struct PageView<'a> {
     title: &'a str,
     summary: Option<&'a str>,
     html: Cow<'a, str>,
-    toc: Vec<&'a Heading>,
+    toc: Vec<TocItem<'a>>,
     breadcrumbs: Vec<Link<'a>>,
     prev: Option<Link<'a>>,
     next: Option<Link<'a>>,
@@ -129,6 +129,28 @@ struct PageView<'a> {
     children: Vec<Child<'a>>,
     print_url: Option<String>,
 }
+
+/// A line of "On this page": a heading of the text, or a section the
+/// template adds (the lesson's exercises).
+#[derive(Serialize)]
+struct TocItem<'a> {
+    level: u8,
+    id: &'a str,
+    text: &'a str,
+}
+
+impl<'a> From<&'a Heading> for TocItem<'a> {
+    fn from(h: &'a Heading) -> Self {
+        TocItem {
+            level: h.level,
+            id: &h.id,
+            text: &h.text,
+        }
+    }
+}
+
+/// The id of the lesson template's Exercises heading.
+const EXERCISES_ID: &str = "hb-exercises-title";
 
 #[derive(Serialize)]
 struct StepView<'a> {
@@ -541,17 +563,31 @@ fn page_view<'a>(
         .children
         .iter()
         .any(|n| matches!(n, Node::Page(_)));
+    // The lesson's exercises that its text does not already show as a card.
+    let exercises: Vec<Card<'_>> = own_exercises
+        .iter()
+        .map(|&e| &inp.exercises[e])
+        .filter(|e| !r.exercises.iter().any(|placed| placed.id == e.data.id))
+        .map(|e| card(e, from))
+        .collect();
+    let mut toc: Vec<TocItem<'_>> = (r.headings.iter())
+        .filter(|h| (2..=3).contains(&h.level))
+        .map(TocItem::from)
+        .collect();
+    if !exercises.is_empty() {
+        toc.push(TocItem {
+            level: 2,
+            id: EXERCISES_ID,
+            text: "Exercises",
+        });
+    }
     Ok(PageView {
         kind: p.kind,
         id: &p.id,
         title: p.title(),
         summary: front.summary.as_deref(),
         html: place_exercises(inp, site, &r.html, from)?,
-        toc: r
-            .headings
-            .iter()
-            .filter(|h| (2..=3).contains(&h.level))
-            .collect(),
+        toc,
         breadcrumbs: if p.kind == PageKind::Home {
             Vec::new()
         } else {
@@ -563,13 +599,7 @@ fn page_view<'a>(
         objectives: &front.objectives,
         duration: front.duration,
         tags: &front.tags,
-        // The lesson's exercises that its text does not already show as a card.
-        exercises: own_exercises
-            .iter()
-            .map(|&e| &inp.exercises[e])
-            .filter(|e| !r.exercises.iter().any(|placed| placed.id == e.data.id))
-            .map(|e| card(e, from))
-            .collect(),
+        exercises,
         children,
         print_url: (p.kind != PageKind::Lesson && has_lessons)
             .then(|| relative_url(from, &print_path(book, p.section)).into_owned()),

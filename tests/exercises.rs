@@ -44,6 +44,11 @@ fn exercises_render_as_cards_inline_on_their_own_page_and_in_the_catalogue() {
         1
     );
     assert!(lesson.contains(r#"href="../exercises/reflect.html""#));
+    // "On this page" leads to the section too, after the text's headings.
+    let page = b.page("ch/lesson.html");
+    let toc = &page[page.find("hb-toc").expect("on this page")..];
+    let practice = toc.find(r##"href="#practice""##).unwrap();
+    assert!(toc[practice..].contains(r##"<a href="#hb-exercises-title">Exercises</a>"##));
     // The exercise page, formatted for running it.
     let page = b.main("exercises/listen.html");
     for s in [
