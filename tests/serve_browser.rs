@@ -6,7 +6,7 @@ mod serve_common;
 mod support;
 
 use serve_common::*;
-use support::browser::browser;
+use support::browser::{browser, keys};
 
 fn long_lesson(marker: &str) -> String {
     let mut body = String::new();
@@ -105,7 +105,22 @@ fn a_page_opened_while_the_build_is_broken_shows_the_overlay_at_once() {
     assert!(b
         .text("#__handbook-overlay")
         .contains("content/01-basics/02-second.md:3:"));
+    // It takes the focus, as a dialog does, and Esc closes it.
+    b.wait_for(
+        "document.getElementById('__handbook-overlay').contains(document.activeElement)",
+        "the overlay to take the focus",
+    );
+    b.press(keys::ESCAPE);
+    b.wait_for(
+        "!document.getElementById('__handbook-overlay')",
+        "Esc to close the overlay",
+    );
     // Dismissing hides it until the next event.
+    b.goto(&format!("http://localhost:{}/basics/second.html", s.port));
+    b.wait_for(
+        "document.getElementById('__handbook-overlay')",
+        "the overlay again",
+    );
     b.click("#__handbook-overlay button");
     b.wait_for(
         "!document.getElementById('__handbook-overlay')",

@@ -37,10 +37,16 @@
   }
 
   var overlay = null;
+  // Where the focus was before the overlay took it, to give it back.
+  var before = null;
   function hide() {
-    if (overlay) overlay.remove();
+    if (!overlay) return;
+    var had = overlay.contains(document.activeElement);
+    overlay.remove();
     overlay = null;
     live.overlay = false;
+    if (had && before && before.isConnected && before.focus) before.focus();
+    before = null;
   }
 
   function el(tag, text, css) {
@@ -52,22 +58,31 @@
 
   // Built with textContent only: diagnostic text is never parsed as HTML.
   function show(diags) {
+    var previous = overlay ? before : document.activeElement;
     hide();
+    before = previous;
     var errors = diags.filter(function (d) { return d.severity === "error"; }).length;
     overlay = el("div", null,
       "position:fixed;inset:0;z-index:2147483647;overflow:auto;background:rgba(20,20,24,.94);" +
       "color:#f4f4f5;font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;padding:24px;");
     overlay.id = "__handbook-overlay";
     overlay.setAttribute("role", "alertdialog");
-    overlay.setAttribute("aria-label", "Build failed");
+    overlay.setAttribute("aria-modal", "true");
+    overlay.setAttribute("aria-labelledby", "__handbook-overlay-title");
+    overlay.tabIndex = -1;
+    overlay.addEventListener("keydown", function (e) {
+      if (e.key === "Escape") { e.preventDefault(); hide(); }
+    });
     var close = el("button", "Dismiss",
       "float:right;font:inherit;padding:4px 10px;border:1px solid #888;border-radius:4px;background:#333;color:#fff;cursor:pointer;");
     close.type = "button";
     close.addEventListener("click", hide);
     overlay.appendChild(close);
-    overlay.appendChild(el("h2",
+    var title = el("h2",
       "Build failed: " + errors + (errors === 1 ? " error" : " errors"),
-      "margin:0 0 4px;font-size:18px;color:#fca5a5;"));
+      "margin:0 0 4px;font-size:18px;color:#fca5a5;");
+    title.id = "__handbook-overlay-title";
+    overlay.appendChild(title);
     overlay.appendChild(el("p",
       "The page below is the last version that built. Fix the file and this page reloads by itself.",
       "margin:0 0 16px;color:#d4d4d8;"));
@@ -97,6 +112,8 @@
     overlay.appendChild(list);
     (document.body || document.documentElement).appendChild(overlay);
     live.overlay = true;
+    // A keyboard or screen-reader user lands on the report, not behind it.
+    close.focus();
   }
 
   function data(ev) {
