@@ -340,6 +340,13 @@ fn q_links_open_search_prefilled() {
             b.eval("return document.getElementById('hb-search-page-input').value"),
             "shadowing"
         );
+        // `/` on the search page goes to its own box, not the header's.
+        b.eval("document.activeElement.blur()");
+        b.press("/");
+        b.wait_for(
+            "document.activeElement.id === 'hb-search-page-input'",
+            "`/` to focus the search page's box",
+        );
         b.goto(&url(http, "search.html?q=shadowing&scope=exercise"));
         b.wait_for(
             "document.querySelectorAll('.hb-search-page-results li').length > 0",

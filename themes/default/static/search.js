@@ -975,8 +975,10 @@
       if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
       if ((e.key === "/" || e.key === "s") && !isEditable(e.target)) {
         e.preventDefault();
-        input.focus();
-        input.select();
+        /* The search page's own box, where it has one, is the one in use. */
+        var box = document.getElementById("hb-search-page-input") || input;
+        box.focus();
+        box.select();
       }
     });
   }
