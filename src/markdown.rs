@@ -789,6 +789,25 @@ fn resolve_url(
         return suffix(relative_url(input.out, &book.assets[a].out).into_owned());
     }
     let what = if image { "image" } else { "link" };
+    let draft = [
+        target.clone(),
+        format!("{}/index.md", target.trim_end_matches('/')),
+    ]
+    .into_iter()
+    .find(|t| book.drafts.contains(t));
+    if let Some(draft) = draft {
+        r.diags.push(
+            Diagnostic::error_at(
+                input.source,
+                range.clone(),
+                format!("{what} to `{path}`, a draft left out of this build"),
+            )
+            .with_hint(format!(
+                "remove `draft: true` from `content/{draft}`, or build with `--drafts`"
+            )),
+        );
+        return "#".into();
+    }
     let hint = if target.ends_with(".md") {
         closest_page(book, &target).map_or_else(
             || "check the file name; links are relative to this file".to_string(),

@@ -2,7 +2,7 @@
 //! parents and previous/next links; folders become chapters.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::diag::{Diagnostic, Severity, Source};
 use crate::discover::Asset;
@@ -80,6 +80,9 @@ pub struct Book {
     pub by_id: HashMap<String, usize>,
     /// Asset output path by source path under `content/`.
     pub asset_by_rel: HashMap<String, usize>,
+    /// Source paths under `content/` of the drafts left out of this build,
+    /// so that a link to one can say so.
+    pub drafts: HashSet<String>,
 }
 
 impl Book {
@@ -186,10 +189,9 @@ pub const RESERVED: &[&str] = &[
 /// Builds the structure from parsed pages and assets.
 pub fn build(pages: Vec<ParsedPage>, assets: Vec<Asset>, drafts: bool) -> (Book, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let pages: Vec<ParsedPage> = pages
-        .into_iter()
-        .filter(|p| drafts || !p.front.draft)
-        .collect();
+    let (pages, left_out): (Vec<ParsedPage>, Vec<ParsedPage>) =
+        pages.into_iter().partition(|p| drafts || !p.front.draft);
+    let left_out: HashSet<String> = left_out.into_iter().map(|p| p.file.rel).collect();
 
     // Folders that hold pages become sections; their ancestors too.
     let mut dirs: BTreeMap<String, Option<usize>> = BTreeMap::new(); // dir -> index page (in `pages`)
@@ -373,6 +375,7 @@ pub fn build(pages: Vec<ParsedPage>, assets: Vec<Asset>, drafts: bool) -> (Book,
         by_rel,
         by_id,
         asset_by_rel,
+        drafts: left_out,
     };
     diags.extend(check_collisions(&book));
     (book, diags)
@@ -386,6 +389,7 @@ fn empty_book() -> Book {
         by_rel: HashMap::new(),
         by_id: HashMap::new(),
         asset_by_rel: HashMap::new(),
+        drafts: HashSet::new(),
     }
 }
 

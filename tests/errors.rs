@@ -260,6 +260,28 @@ fn broken_links_and_anchors_are_located() {
     ]);
 }
 
+/// A draft is left out of a build, but a link to it is no missing file:
+/// the error says it is a draft, and suggests no other page.
+#[test]
+fn a_link_to_a_draft_says_it_is_a_draft() {
+    let book = Book::new()
+        .chapter("ch", "Chapter")
+        .lesson("ch/a.md", "A", "See [b](b.md#part) and [c](c.md).\n")
+        .file(
+            "content/ch/b.md",
+            "---\ntitle: B\ndraft: true\n---\n## Part\n",
+        )
+        .lesson("ch/c.md", "C", "");
+    let run = book.build().fails(1).says(&[
+        "content/ch/a.md:4:5",
+        "link to `b.md`, a draft left out of this build",
+        "hint: remove `draft: true` from `content/ch/b.md`, or build with `--drafts`",
+        "1 error",
+    ]);
+    assert!(!run.stderr.contains("did you mean"), "{}", run.stderr);
+    book.run(&["build", ".", "--drafts"]).ok();
+}
+
 #[test]
 fn every_error_is_reported_in_one_run() {
     let book = Book::new()
