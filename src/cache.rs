@@ -10,7 +10,7 @@
 //! | --- | --- |
 //! | reading a file | same size, times and inode, and it had not changed for a while when read (see [`FileEntry`]) |
 //! | front matter of a page, parsing of an exercise | same path and text |
-//! | Markdown of a page | same text, path, output path and place in the book, and the same link targets in the whole book (pages, assets, drafts left out) |
+//! | Markdown of a page | same text, path, output path and place in the book, and the same link targets in the whole book (pages, assets, drafts left out, exercise files and workshop plans) |
 //! | Markdown fields of an exercise | same file text, path and output path, and the same link targets in the whole book |
 //! | the theme's compiled templates | same template and static files |
 //! | a rendered template | same template and the same context, compared by a 128-bit digest of its binary form |
@@ -345,6 +345,10 @@ fn link_fingerprint(book: &Book, settings: &Settings<'_>) -> u64 {
     let mut drafts: Vec<&String> = book.drafts.iter().collect();
     drafts.sort();
     drafts.hash(&mut h);
+    let mut yaml_pages: Vec<(&str, &str)> =
+        settings.yaml_pages.iter().map(|(k, v)| (*k, *v)).collect();
+    yaml_pages.sort();
+    yaml_pages.hash(&mut h);
     format!("{:?}|{:?}", settings.options, settings.edition).hash(&mut h);
     settings.search_text.hash(&mut h);
     h.finish()

@@ -233,8 +233,10 @@ fn pipeline(
     t.lap("model");
 
     // 5. markdown: one parse per page
+    let yaml_pages = markdown::yaml_pages(&exercises, &workshops);
     let settings = markdown::Settings {
         book: &book,
+        yaml_pages: &yaml_pages,
         options: &config.book.markdown,
         edition: config.edition,
         search_text: config.book.search.enabled,

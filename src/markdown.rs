@@ -3,7 +3,7 @@
 //! contents), the plain text per section (for search) and the links and
 //! exercise placements that the validate stage checks.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use pulldown_cmark::{
@@ -87,12 +87,32 @@ pub enum TextOrigin {
 
 pub struct Settings<'a> {
     pub book: &'a Book,
+    /// The output page of each exercise file and workshop plan, by its
+    /// path under `content/`: a link to the file goes to the page.
+    pub yaml_pages: &'a HashMap<&'a str, &'a str>,
     pub options: &'a MarkdownOptions,
     pub edition: Edition,
     /// Whether to gather the plain text under each heading for the search
     /// index. Without search it is left out: nothing else reads it, and on
     /// a big book it is as large as the pages' HTML.
     pub search_text: bool,
+}
+
+/// The output page of every exercise file and workshop plan, by its path
+/// under `content/` (for [`Settings::yaml_pages`]).
+pub fn yaml_pages<'a>(
+    exercises: &'a [Exercise],
+    workshops: &'a [Workshop],
+) -> HashMap<&'a str, &'a str> {
+    (exercises
+        .iter()
+        .map(|e| (e.file.rel.as_str(), e.out.as_str())))
+    .chain(
+        workshops
+            .iter()
+            .map(|w| (w.file.rel.as_str(), w.out.as_str())),
+    )
+    .collect()
 }
 
 /// Markdown held in a YAML field (an exercise step, a workshop note),
@@ -787,6 +807,11 @@ fn resolve_url(
     }
     if let Some(&a) = book.asset_by_rel.get(&target) {
         return suffix(relative_url(input.out, &book.assets[a].out).into_owned());
+    }
+    // An exercise file or a workshop plan: its page (anchors there are
+    // the theme's, so they are not checked).
+    if let Some(out) = settings.yaml_pages.get(target.as_str()).filter(|_| !image) {
+        return suffix(relative_url(input.out, out).into_owned());
     }
     let what = if image { "image" } else { "link" };
     let draft = [

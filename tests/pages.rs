@@ -131,6 +131,34 @@ fn links_between_lessons_nested_folders_and_assets_are_relative() {
     }
 }
 
+/// Authors link to an exercise or a workshop plan by its file, as they
+/// link to a lesson by its `.md` file; the link goes to the file's page.
+#[test]
+fn links_to_exercise_files_and_workshop_plans_go_to_their_pages() {
+    let book = Book::new()
+        .chapter("ch", "Chapter")
+        .lesson(
+            "ch/lesson.md",
+            "Lesson",
+            "Try [the pause](pause.exercise.yaml) during [the day](../workshops/day.yaml?x=1).\n",
+        )
+        .file(
+            "content/ch/pause.exercise.yaml",
+            "id: pause\ntitle: Pause\nlesson: ch/lesson\nkind: reflection\nduration: 5\n",
+        )
+        .file(
+            "content/workshops/day.yaml",
+            "title: Day\nstart: \"09:00\"\nsessions:\n  - exercise: pause\n",
+        );
+    book.build().ok().no_warnings();
+    let main = book.main("ch/lesson.html");
+    assert!(main.contains(r#"href="../exercises/pause.html""#), "{main}");
+    assert!(
+        main.contains(r#"href="../workshops/day.html?x=1""#),
+        "{main}"
+    );
+}
+
 #[test]
 fn unsafe_urls_are_neutralised_with_a_warning() {
     let book = Book::new().lesson(
