@@ -289,7 +289,14 @@ fn pipeline(
     t.lap("markdown");
 
     // 6. validate
-    diags.extend(validate::cross_references(&book, &rendered, &exercises));
+    diags.extend(validate::cross_references(&validate::Inputs {
+        book: &book,
+        rendered: &rendered,
+        exercises: &exercises,
+        exercise_md: &exercise_md,
+        workshops: &workshops,
+        workshop_md: &workshop_md,
+    }));
     if has_errors(&diags) {
         return Err(fail(diags));
     }

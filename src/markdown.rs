@@ -5,6 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
+use std::sync::Arc;
 
 use pulldown_cmark::{
     BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
@@ -13,9 +14,10 @@ use pulldown_cmark::{
 use crate::config::{Edition, MarkdownOptions};
 use crate::diag::{Diagnostic, Source};
 use crate::discover::TextFile;
-use crate::exercise::Exercise;
+use crate::exercise::{Exercise, Step};
 use crate::model::{relative_url, Book};
 use crate::workshop::{SlotWhat, Workshop};
+use crate::yaml::Locator;
 
 /// A heading of a page, with its unique id.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -67,7 +69,7 @@ pub struct Input<'a> {
     /// The Markdown text.
     pub text: &'a str,
     /// Where the text sits in the source file, for diagnostics.
-    pub origin: TextOrigin,
+    pub origin: TextOrigin<'a>,
     /// Folder of the source file under `content/` (links resolve from it).
     pub dir: &'a str,
     /// Output path of the page the HTML lands on.
@@ -77,12 +79,13 @@ pub struct Input<'a> {
 }
 
 /// How positions in the Markdown text map to the source file.
-#[derive(Debug, Clone, Copy)]
-pub enum TextOrigin {
+#[derive(Clone, Copy)]
+pub enum TextOrigin<'a> {
     /// The text is the file's bytes from this offset on (a page body).
     Slice(usize),
-    /// The text was unfolded from YAML; diagnostics point at this offset (its key).
-    At(usize),
+    /// The text was unfolded from a YAML value: this maps a range of the
+    /// text to the range of the file it came from.
+    Yaml(&'a dyn Fn(Range<usize>) -> Range<usize>),
 }
 
 pub struct Settings<'a> {
@@ -104,15 +107,11 @@ pub fn yaml_pages<'a>(
     exercises: &'a [Exercise],
     workshops: &'a [Workshop],
 ) -> HashMap<&'a str, &'a str> {
-    (exercises
-        .iter()
-        .map(|e| (e.file.rel.as_str(), e.out.as_str())))
-    .chain(
-        workshops
-            .iter()
-            .map(|w| (w.file.rel.as_str(), w.out.as_str())),
-    )
-    .collect()
+    let exercises = exercises.iter().map(|e| (&e.file, &e.out));
+    let workshops = workshops.iter().map(|w| (&w.file, &w.out));
+    (exercises.chain(workshops))
+        .map(|(file, out)| (file.rel.as_str(), out.as_str()))
+        .collect()
 }
 
 /// Markdown held in a YAML field (an exercise step, a workshop note),
@@ -124,31 +123,118 @@ pub struct FieldMarkdown {
     pub text: Vec<String>,
 }
 
+/// A link to another page's anchor from a YAML file's Markdown field,
+/// checked once every page is parsed. Its range is one of the field's
+/// text: the file position is worked out only if the anchor is missing.
+#[derive(Debug, Clone)]
+pub struct FieldLink {
+    /// The field's key path (`steps.2.text`).
+    pub key: String,
+    /// The field's text.
+    pub text: Arc<str>,
+    pub link: AnchorLink,
+}
+
+impl FieldLink {
+    /// The link's place in `file`, whose key positions `loc` holds.
+    pub fn range(&self, file: &TextFile, loc: &Locator) -> Range<usize> {
+        field_range(file, loc, &self.key, &self.text, self.link.range.clone())
+    }
+}
+
+/// Where bytes `range` of `text`, the Markdown of the YAML field at `key`,
+/// are in `file`; the field's key when that cannot be told.
+pub fn field_range(
+    file: &TextFile,
+    loc: &Locator,
+    key: &str,
+    text: &str,
+    range: Range<usize>,
+) -> Range<usize> {
+    loc.value(key)
+        .and_then(|at| yaml_text_range(&file.source.text, at, text, range))
+        .unwrap_or_else(|| {
+            let at = loc.key_or_parent(key);
+            at..at
+        })
+}
+
+/// Where bytes `range` of `text`, the value of the YAML scalar starting at
+/// byte `at` of `file`, are in the file. A block scalar (`|`, `>`) starts
+/// on the line after its indicator, a quoted one after its quote. The
+/// value drops the indentation and folds line breaks, so the two are
+/// walked side by side: white space may differ, every other byte must be
+/// the same. `None` if they differ (an escape in a quoted scalar), so that
+/// a position is never guessed.
+fn yaml_text_range(file: &str, at: usize, text: &str, range: Range<usize>) -> Option<Range<usize>> {
+    let rest = file.get(at..)?;
+    let start = match rest.bytes().next()? {
+        b'|' | b'>' => at + rest.find('\n')? + 1,
+        b'"' | b'\'' => at + 1,
+        _ => at,
+    };
+    let offset = |target: usize| -> Option<usize> {
+        let (f, t) = (file.as_bytes(), text.as_bytes());
+        let (mut i, mut j) = (start, 0);
+        while j < t.len() {
+            if t[j].is_ascii_whitespace() {
+                if j == target {
+                    return Some(i);
+                }
+                if f.get(i) == Some(&t[j]) {
+                    i += 1;
+                }
+                j += 1;
+                continue;
+            }
+            while f.get(i).is_some_and(u8::is_ascii_whitespace) {
+                i += 1;
+            }
+            if f.get(i) != Some(&t[j]) {
+                return None;
+            }
+            if j == target {
+                return Some(i);
+            }
+            i += 1;
+            j += 1;
+        }
+        (j == target).then_some(i)
+    };
+    let from = offset(range.start)?;
+    let to = match range.end.checked_sub(1) {
+        Some(last) if range.end > range.start => offset(last)? + 1,
+        _ => from,
+    };
+    Some(from..to)
+}
+
 /// Renders the Markdown fields of one YAML file (for one output page),
-/// gathering their diagnostics.
+/// gathering their diagnostics and their links to other pages' anchors.
 struct Fields<'a> {
     file: &'a TextFile,
     /// Output path of the page the HTML lands on.
     out: &'a str,
-    /// Where a key path (`steps.2`) starts in the file.
-    locate: &'a dyn Fn(&str) -> usize,
+    /// The file's key positions, worked out on first use.
+    locator: &'a dyn Fn() -> Arc<Locator>,
     settings: &'a Settings<'a>,
     diags: Vec<Diagnostic>,
+    links: Vec<FieldLink>,
 }
 
 impl Fields<'_> {
     /// Renders the field under `key`. Key positions cost more to work out
-    /// than the field costs to render, so the key is located only for a
-    /// field with a diagnostic, which is then rendered again at its key.
+    /// than the field costs to render, so they are worked out only for a
+    /// field with a diagnostic, which is then rendered again with them.
     fn render(&mut self, key: &str, text: &str) -> FieldMarkdown {
         let rel = &self.file.rel;
         let dir = rel.rfind('/').map_or("", |i| &rel[..i]);
-        let render_at = |at: usize| {
+        let render_with = |origin: TextOrigin<'_>| {
             render(
                 &Input {
                     source: &self.file.source,
                     text,
-                    origin: TextOrigin::At(at),
+                    origin,
                     dir,
                     out: self.out,
                     page: None,
@@ -156,9 +242,21 @@ impl Fields<'_> {
                 self.settings,
             )
         };
-        let mut r = render_at(0);
+        // Ranges of the text itself: the links keep them.
+        let mut r = render_with(TextOrigin::Yaml(&|range| range));
+        if !r.anchor_links.is_empty() {
+            let text: Arc<str> = text.into();
+            self.links
+                .extend(r.anchor_links.drain(..).map(|link| FieldLink {
+                    key: key.to_string(),
+                    text: text.clone(),
+                    link,
+                }));
+        }
         if !r.diags.is_empty() {
-            r = render_at((self.locate)(key));
+            let loc = (self.locator)();
+            let map = |range| field_range(self.file, &loc, key, text, range);
+            r = render_with(TextOrigin::Yaml(&map));
         }
         self.diags.append(&mut r.diags);
         if !self.settings.search_text {
@@ -190,6 +288,8 @@ pub struct ExerciseMarkdown {
     /// Rendered in the facilitator edition only.
     pub facilitator_notes: Option<FieldMarkdown>,
     pub diags: Vec<Diagnostic>,
+    /// Links to other pages' anchors, for the validate stage.
+    pub links: Vec<FieldLink>,
 }
 
 impl ExerciseMarkdown {
@@ -209,17 +309,20 @@ impl ExerciseMarkdown {
 /// Renders the Markdown fields of exercise `e`.
 pub fn render_exercise(e: &Exercise, settings: &Settings<'_>) -> ExerciseMarkdown {
     let d = &e.data;
-    let locate = |key: &str| e.locator().key_or_parent(key);
     let mut f = Fields {
         file: &e.file,
         out: &e.out,
-        locate: &locate,
+        locator: &|| e.locator(),
         settings,
         diags: Vec::new(),
+        links: Vec::new(),
     };
     let mut md = |key: &str, text: &str| f.render(key, text);
     let steps = (d.steps.iter().enumerate())
-        .map(|(i, s)| md(&format!("steps.{i}"), s.text()))
+        .map(|(i, s)| match s {
+            Step::Text(t) => md(&format!("steps.{i}"), t),
+            Step::Timed(t) => md(&format!("steps.{i}.text"), &t.text),
+        })
         .collect();
     let preparation = d.preparation.as_deref().map(|t| md("preparation", t));
     let facilitator_notes = match settings.edition.is_facilitator() {
@@ -242,6 +345,7 @@ pub fn render_exercise(e: &Exercise, settings: &Settings<'_>) -> ExerciseMarkdow
         questions,
         facilitator_notes,
         diags: f.diags,
+        links: f.links,
     }
 }
 
@@ -253,6 +357,8 @@ pub struct WorkshopMarkdown {
     /// Per slot: (its notes, its exercise's facilitator notes), as HTML.
     pub slots: Vec<(Option<String>, Option<String>)>,
     pub diags: Vec<Diagnostic>,
+    /// Links to other pages' anchors, for the validate stage.
+    pub links: Vec<FieldLink>,
 }
 
 /// Renders the Markdown of workshop `w` for its agenda page.
@@ -262,15 +368,14 @@ pub fn render_workshop(
     settings: &Settings<'_>,
 ) -> WorkshopMarkdown {
     let loc = std::sync::OnceLock::new();
-    let locate = |key: &str| crate::exercise::located(&loc, &w.file).key_or_parent(key);
     let mut f = Fields {
         file: &w.file,
         out: &w.out,
-        locate: &locate,
+        locator: &|| crate::exercise::located(&loc, &w.file).clone(),
         settings,
         diags: Vec::new(),
+        links: Vec::new(),
     };
-    let mut md = |key: &str, text: &str| f.render(key, text).html;
     let facilitator = settings.edition.is_facilitator();
     let mut slots = Vec::with_capacity(w.slots.len());
     for (i, s) in w.slots.iter().enumerate() {
@@ -278,19 +383,20 @@ pub fn render_workshop(
             slots.push((None, None));
             continue;
         }
-        let notes = (s.notes.as_deref()).map(|n| md(&format!("sessions.{i}.notes"), n));
+        let notes = (s.notes.as_deref()).map(|n| f.render(&format!("sessions.{i}.notes"), n).html);
         let exercise_notes = match &s.what {
             SlotWhat::Exercise(e) => exercises[*e].data.facilitator_notes.as_deref(),
             _ => None,
         };
-        let exercise_notes = exercise_notes.map(|n| md(&format!("sessions.{i}"), n));
+        let exercise_notes = exercise_notes.map(|n| f.render(&format!("sessions.{i}"), n).html);
         slots.push((notes, exercise_notes));
     }
-    let description = (w.data.description.as_deref()).map(|d| md("description", d));
+    let description = (w.data.description.as_deref()).map(|d| f.render("description", d).html);
     WorkshopMarkdown {
         description,
         slots,
         diags: f.diags,
+        links: f.links,
     }
 }
 
@@ -349,7 +455,7 @@ pub fn render(input: &Input<'_>, settings: &Settings<'_>) -> Rendered {
     let mut warned_html = false;
     let at = |range: &Range<usize>| match input.origin {
         TextOrigin::Slice(base) => base + range.start..base + range.end,
-        TextOrigin::At(o) => o..o,
+        TextOrigin::Yaml(map) => map(range.clone()),
     };
 
     let mut i = 0;
@@ -927,6 +1033,52 @@ mod tests {
         );
         assert_eq!(scheme("lesson.md"), None);
         assert_eq!(scheme("https://x").as_deref(), Some("https"));
+    }
+
+    /// The place of `needle` (in a scalar's value) in the YAML file.
+    fn place(yaml: &str, key: &str, value: &str, needle: &str) -> Option<String> {
+        let loc = Locator::new(yaml);
+        let i = value.find(needle).unwrap();
+        let r = yaml_text_range(yaml, loc.value(key)?, value, i..i + needle.len())?;
+        let (line, col) = crate::diag::line_col(yaml, r.start);
+        Some(format!("{line}:{col} {}", &yaml[r]))
+    }
+
+    #[test]
+    fn yaml_values_map_back_to_the_file() {
+        let y = "a: |\n  one\n\n    two [x](y.md)\nb: >-\n  folded\n  more [z](w.md)\n";
+        assert_eq!(
+            place(y, "a", "one\n\n  two [x](y.md)\n", "[x](y.md)").as_deref(),
+            Some("4:9 [x](y.md)")
+        );
+        assert_eq!(
+            place(y, "b", "folded more [z](w.md)", "[z](w.md)").as_deref(),
+            Some("7:8 [z](w.md)")
+        );
+        let y = "steps:\n  - plain [a](b.md)\n    goes on [c](d.md)\n  - text: \"q [e](f.md)\"\n";
+        assert_eq!(
+            place(
+                y,
+                "steps.0",
+                "plain [a](b.md) goes on [c](d.md)",
+                "[c](d.md)"
+            )
+            .as_deref(),
+            Some("3:13 [c](d.md)")
+        );
+        assert_eq!(
+            place(y, "steps.1.text", "q [e](f.md)", "[e](f.md)").as_deref(),
+            Some("4:14 [e](f.md)")
+        );
+        // An escape: the texts differ, and no place is guessed.
+        let y = "a: \"\\u0041 [x](y.md)\"\n";
+        assert_eq!(place(y, "a", "A [x](y.md)", "[x](y.md)"), None);
+        // A link over two lines of a block scalar spans both.
+        let y = "a: |\n  see [the\n  notes](n.md)\n";
+        assert_eq!(
+            place(y, "a", "see [the\nnotes](n.md)\n", "[the\nnotes](n.md)").as_deref(),
+            Some("2:7 [the\n  notes](n.md)")
+        );
     }
 
     #[test]

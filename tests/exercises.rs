@@ -157,12 +157,44 @@ fn markdown_errors_in_exercise_fields_are_located_and_reported_with_the_rest() {
             "---\ntitle: Other\n---\nSee [it](gone.md).\n",
         );
     b.build().fails(1).says(&[
-        "content/ch/listen.exercise.yaml:8:5",
+        "content/ch/listen.exercise.yaml:8:10",
         "link to missing file `notes.md`",
         "content/ch/other.md:4:5",
         "link to missing file `gone.md`",
         "2 errors",
     ]);
+}
+
+/// Links in exercise and workshop Markdown are checked as a lesson's are,
+/// anchors too, and each problem is reported at the link itself, inside
+/// the YAML block or list item that holds it.
+#[test]
+fn links_in_yaml_markdown_are_checked_and_located_at_the_link() {
+    let b = book()
+        .file(
+            "content/ch/listen.exercise.yaml",
+            exercise(
+                "listen",
+                "preparation: |\n  First line.\n  See [practice](lesson.md#practise).\nsteps:\n  - minutes: 5\n    text: >\n      Pair up, then\n      read [it](lesson.md#nowhere).\nvariations:\n  - one\n  - |\n    two\n    three [x](missing.md)\n",
+            ),
+        )
+        .file(
+            "content/workshops/day.yaml",
+            "title: Day\nstart: \"09:00\"\ndescription: |\n  Before the day,\n  read [the lesson](../ch/lesson.md#practise).\nsessions:\n  - exercise: listen\n",
+        );
+    b.run(&["check", ".", "--edition", "participant"])
+        .fails(1)
+        .says(&[
+            "content/ch/listen.exercise.yaml:8:7",
+            "no heading `#practise` in `content/ch/lesson.md`",
+            "did you mean `#practice`?",
+            "content/ch/listen.exercise.yaml:13:12",
+            "no heading `#nowhere` in `content/ch/lesson.md`",
+            "content/ch/listen.exercise.yaml:18:11",
+            "link to missing file `missing.md`",
+            "content/workshops/day.yaml:5:8",
+            "4 errors",
+        ]);
 }
 
 #[test]
