@@ -385,10 +385,13 @@ pub fn render_workshop(
         }
         let notes = (s.notes.as_deref()).map(|n| f.render(&format!("sessions.{i}.notes"), n).html);
         let exercise_notes = match &s.what {
-            SlotWhat::Exercise(e) => exercises[*e].data.facilitator_notes.as_deref(),
+            SlotWhat::Exercise(e) => {
+                let e = &exercises[*e];
+                (e.data.facilitator_notes.as_deref())
+                    .map(|n| shown_from(&e.file, n, &w.out, settings))
+            }
             _ => None,
         };
-        let exercise_notes = exercise_notes.map(|n| f.render(&format!("sessions.{i}"), n).html);
         slots.push((notes, exercise_notes));
     }
     let description = (w.data.description.as_deref()).map(|d| f.render("description", d).html);
@@ -398,6 +401,23 @@ pub fn render_workshop(
         diags: f.diags,
         links: f.links,
     }
+}
+
+/// The HTML of Markdown from `file` shown on another page (an exercise's
+/// facilitator notes in a workshop's run-sheet): its links resolve from
+/// `file`, and its problems are left to the page of `file` to report, so
+/// that each is reported once, where it is.
+fn shown_from(file: &TextFile, text: &str, out: &str, settings: &Settings<'_>) -> String {
+    let dir = file.rel.rfind('/').map_or("", |i| &file.rel[..i]);
+    let input = Input {
+        source: &file.source,
+        text,
+        origin: TextOrigin::Yaml(&|range| range),
+        dir,
+        out,
+        page: None,
+    };
+    render(&input, settings).html
 }
 
 /// Ids that the theme uses; heading ids never take them.

@@ -197,6 +197,40 @@ fn links_in_yaml_markdown_are_checked_and_located_at_the_link() {
         ]);
 }
 
+/// A workshop's run-sheet shows its exercises' facilitator notes. Their
+/// links resolve from the exercise file, and a broken one is reported
+/// once, in the exercise file, not again in every workshop.
+#[test]
+fn exercise_notes_in_a_run_sheet_are_linked_and_reported_once() {
+    let notes = "facilitator_notes: |\n  Read [the lesson](lesson.md) and [this](gone.md).\n";
+    let b = book()
+        .file("content/ch/listen.exercise.yaml", exercise("listen", notes))
+        .file(
+            "content/workshops/day.yaml",
+            "title: Day\nstart: \"09:00\"\nsessions:\n  - exercise: listen\n",
+        );
+    let run = b
+        .run(&["check", ".", "--edition", "facilitator"])
+        .fails(1)
+        .says(&[
+            "content/ch/listen.exercise.yaml:7:36",
+            "link to missing file `gone.md`",
+            "1 error",
+        ]);
+    assert!(!run.stderr.contains("day.yaml"), "{}", run.stderr);
+    b.write(
+        "content/ch/listen.exercise.yaml",
+        exercise(
+            "listen",
+            "facilitator_notes: Read [the lesson](lesson.md).\n",
+        ),
+    );
+    b.run(&["build", ".", "--edition", "facilitator"]).ok();
+    let sheet =
+        std::fs::read_to_string(b.path().join("site-facilitator/workshops/day.html")).unwrap();
+    assert!(sheet.contains(r#"href="../ch/lesson.html""#), "{sheet}");
+}
+
 #[test]
 fn inline_placement_of_a_missing_exercise_is_located() {
     let b = book();
