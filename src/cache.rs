@@ -380,13 +380,13 @@ impl RenderMemo {
     }
 
     /// `render()`'s result, or the earlier one for an identical context.
-    pub fn get_or_render<T: Serialize>(
+    pub fn get_or_render<T: Serialize, E>(
         &self,
         name: &str,
         path: &str,
         ctx: &T,
-        render: impl FnOnce() -> Result<String, Diagnostic>,
-    ) -> Result<String, Diagnostic> {
+        render: impl FnOnce() -> Result<String, E>,
+    ) -> Result<String, E> {
         let Some(digest) = context_digest(ctx) else {
             return render();
         };

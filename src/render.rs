@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::{Config, Edition};
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::Diagnostic;
 use crate::exercise::{Difficulty, Exercise, GroupType, Kind};
 use crate::markdown::{ExerciseMarkdown, FieldMarkdown, Heading, Rendered, WorkshopMarkdown};
 use crate::model::{relative_url, root_prefix, Book, Node, PageKind};
@@ -305,27 +305,66 @@ fn render_with<T: Serialize, R>(
     path: &str,
     page: T,
     finish: impl FnOnce(&[u8]) -> R,
-) -> Result<R, Diagnostic> {
+) -> Result<R, Failed> {
     let ctx = Context {
         site,
         root: root_prefix(path),
         path,
         page,
     };
+    let failed = |e: tera::Error, c: Option<&tera::Context>| Failed {
+        diag: theme.render_error(name, &e, c),
+        page: path.to_string(),
+    };
     if let Some(memo) = &theme.memo {
         // `handbook serve`: an unchanged page is not rendered again; pages
         // are kept between builds as strings.
         let html = memo.get_or_render(name, path, &ctx, || {
-            let c = tera_context(&ctx).map_err(|e| tdiag(name, path, &e))?;
-            (theme.tera.render(name, &c)).map_err(|e| tdiag(name, path, &e))
+            let c = tera_context(&ctx).map_err(|e| failed(e, None))?;
+            (theme.tera.render(name, &c)).map_err(|e| failed(e, Some(&c)))
         })?;
         return Ok(finish(html.as_bytes()));
     }
-    let ctx = tera_context(&ctx).map_err(|e| tdiag(name, path, &e))?;
+    let ctx = tera_context(&ctx).map_err(|e| failed(e, None))?;
     crate::scratch::with_buffer(|buf| {
         (theme.tera.render_to(name, &ctx, &mut *buf)).map(|()| finish(buf))
     })
-    .map_err(|e| tdiag(name, path, &e))
+    .map_err(|e| failed(e, Some(&ctx)))
+}
+
+/// A template that failed on a page.
+struct Failed {
+    diag: Diagnostic,
+    /// The output path of the page.
+    page: String,
+}
+
+/// One diagnostic per template problem, however many pages it broke: the
+/// first page is named, and how many more there are.
+fn report(failures: Vec<Failed>) -> Vec<Diagnostic> {
+    let mut pages: Vec<(Diagnostic, String, usize)> = Vec::new();
+    let mut index: std::collections::HashMap<(String, String), usize> =
+        std::collections::HashMap::new();
+    for f in failures {
+        let key = (f.diag.location(), f.diag.message.clone());
+        match index.get(&key) {
+            Some(&i) => pages[i].2 += 1,
+            None => {
+                index.insert(key, pages.len());
+                pages.push((f.diag, f.page, 0));
+            }
+        }
+    }
+    (pages.into_iter())
+        .map(|(mut d, page, more)| {
+            d.message = match more {
+                0 => format!("{} (rendering `{page}`)", d.message),
+                1 => format!("{} (rendering `{page}` and 1 more page)", d.message),
+                n => format!("{} (rendering `{page}` and {n} more pages)", d.message),
+            };
+            d
+        })
+        .collect()
 }
 
 /// The Tera form of `ctx`: what `tera::Context::from_serialize` makes of it,
@@ -353,21 +392,9 @@ fn render_file<T: Serialize>(
     site: &SiteView<'_>,
     out: String,
     page: T,
-) -> Result<OutputFile, Diagnostic> {
+) -> Result<OutputFile, Failed> {
     let bytes = render_with(theme, name, site, &out, page, |b| Arc::<[u8]>::from(b))?;
     Ok(OutputFile { path: out, bytes })
-}
-
-fn tdiag(name: &str, path: &str, e: &tera::Error) -> Diagnostic {
-    let mut msg = format!("rendering `{path}` with template `{name}` failed: {e}");
-    let mut src = std::error::Error::source(e);
-    while let Some(s) = src {
-        msg.push_str(": ");
-        msg.push_str(&s.to_string());
-        src = s.source();
-    }
-    Diagnostic::file(Severity::Error, format!("templates/{name}"), msg)
-        .with_hint("check the theme template")
 }
 
 pub fn site_view<'a>(
@@ -491,7 +518,7 @@ fn place_exercises<'a>(
     site: &SiteView<'_>,
     html: &'a str,
     from: &str,
-) -> Result<Cow<'a, str>, Diagnostic> {
+) -> Result<Cow<'a, str>, Failed> {
     if !html.contains("<!--hb:exercise:") {
         return Ok(Cow::Borrowed(html));
     }
@@ -524,7 +551,7 @@ fn page_view<'a>(
     site: &SiteView<'_>,
     i: usize,
     own_exercises: &[usize],
-) -> Result<PageView<'a>, Diagnostic> {
+) -> Result<PageView<'a>, Failed> {
     let book = inp.book;
     let p = &book.pages[i];
     let from = p.out.as_str();
@@ -624,7 +651,7 @@ pub fn render_all(
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let book = inp.book;
     let by_lesson = crate::exercise::by_lesson(inp.exercises, book.pages.len());
-    let pages: Vec<Result<OutputFile, Diagnostic>> = (0..book.pages.len())
+    let pages: Vec<Result<OutputFile, Failed>> = (0..book.pages.len())
         .into_par_iter()
         .map(|i| {
             let p = &book.pages[i];
@@ -689,7 +716,7 @@ pub fn render_all(
     if errors.is_empty() {
         Ok(files)
     } else {
-        Err(errors)
+        Err(report(errors))
     }
 }
 
@@ -698,7 +725,7 @@ fn exercise_page<'a>(
     site: &SiteView<'_>,
     e: &'a Exercise,
     md: &'a ExerciseMarkdown,
-) -> Result<OutputFile, Diagnostic> {
+) -> Result<OutputFile, Failed> {
     let d = &e.data;
     let from = e.out.as_str();
     let facilitator = inp.config.edition == Edition::Facilitator;
@@ -763,7 +790,7 @@ fn exercise_page<'a>(
     render_file(inp.theme, "exercise.html", site, e.out.clone(), view)
 }
 
-fn catalogue(inp: &Inputs<'_>, site: &SiteView<'_>) -> Result<OutputFile, Diagnostic> {
+fn catalogue(inp: &Inputs<'_>, site: &SiteView<'_>) -> Result<OutputFile, Failed> {
     let from = "exercises/index.html";
     let ex = inp.exercises;
     let count = |f: &dyn Fn(&Exercise) -> bool| ex.iter().filter(|e| f(e)).count();
@@ -846,7 +873,7 @@ fn workshop_page<'a>(
     site: &SiteView<'_>,
     w: &'a Workshop,
     md: &'a WorkshopMarkdown,
-) -> Result<OutputFile, Diagnostic> {
+) -> Result<OutputFile, Failed> {
     let from = w.out.as_str();
     let mut rows = Vec::new();
     for (s, (notes, exercise_notes)) in w.slots.iter().zip(&md.slots) {
@@ -901,7 +928,7 @@ fn contents_page(
     site: &SiteView<'_>,
     template: &str,
     out: &str,
-) -> Result<OutputFile, Diagnostic> {
+) -> Result<OutputFile, Failed> {
     let book = inp.book;
     let entries: Vec<ContentsEntry<'_>> = book
         .pages
@@ -932,7 +959,7 @@ fn contents_page(
     render_file(inp.theme, template, site, out.into(), view)
 }
 
-fn print_page(inp: &Inputs<'_>, site: &SiteView<'_>, s: usize) -> Result<OutputFile, Diagnostic> {
+fn print_page(inp: &Inputs<'_>, site: &SiteView<'_>, s: usize) -> Result<OutputFile, Failed> {
     let book = inp.book;
     let sec = &book.sections[s];
     let out = print_path(book, s);
@@ -956,7 +983,7 @@ fn print_page(inp: &Inputs<'_>, site: &SiteView<'_>, s: usize) -> Result<OutputF
                 anchor,
             })
         })
-        .collect::<Result<_, Diagnostic>>()?;
+        .collect::<Result<_, Failed>>()?;
     let view = PrintView {
         title: book.pages[sec.index].title(),
         back: relative_url(&out, &book.pages[sec.index].out).into_owned(),

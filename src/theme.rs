@@ -3,12 +3,14 @@
 //! or extend a default template (`{% extends "default/lesson.html" %}`) and
 //! replace one block. Lookup order: the handbook's theme, then the default.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use crate::config::Config;
-use crate::diag::{display_path, Diagnostic, Severity};
+use crate::diag::{display_path, Diagnostic, Severity, Source};
 use crate::fsx;
+
+mod errors;
 
 macro_rules! embedded_theme {
     ($($path:literal),* $(,)?) => {
@@ -47,6 +49,9 @@ pub struct Theme {
     pub statics: BTreeMap<String, Vec<u8>>,
     /// Rendered templates kept between builds (`handbook serve` only).
     pub memo: Option<crate::cache::RenderMemo>,
+    /// Each template's file, by template name: its path as the user sees
+    /// it and its text, for diagnostics.
+    files: HashMap<String, Source>,
 }
 
 /// A theme's files: the embedded default with the handbook's overrides.
@@ -54,19 +59,19 @@ pub struct Theme {
 pub struct Sources {
     pub name: String,
     pub templates: BTreeMap<String, String>,
+    /// Where each template comes from, by template name.
+    pub origins: BTreeMap<String, Origin>,
     pub statics: BTreeMap<String, Vec<u8>>,
 }
 
-fn template_error(name: &str, e: &tera::Error) -> Diagnostic {
-    let mut msg = e.to_string();
-    let mut src = std::error::Error::source(e);
-    while let Some(s) = src {
-        msg.push_str(": ");
-        msg.push_str(&s.to_string());
-        src = s.source();
-    }
-    Diagnostic::file(Severity::Error, name.to_string(), msg)
-        .with_hint("fix the template syntax; see the Tera documentation")
+/// The file a template comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    /// Its path as shown: `themes/house/templates/lesson.html`, or
+    /// `themes/default/templates/…` for the embedded default theme.
+    pub path: String,
+    /// Whether it is the handbook's file rather than the embedded one.
+    pub handbook: bool,
 }
 
 /// Loads the default theme and the handbook's overrides.
@@ -76,13 +81,17 @@ pub fn load(config: &Config) -> Result<Theme, Vec<Diagnostic>> {
 
 /// Reads the theme's files: the default theme and the handbook's overrides.
 pub fn read_sources(config: &Config) -> Result<Sources, Vec<Diagnostic>> {
-    let mut templates: BTreeMap<String, String> = BTreeMap::new();
+    let mut templates = Templates::default();
     let mut statics: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     for (path, bytes) in DEFAULT_THEME {
         if let Some(name) = path.strip_prefix("templates/") {
             let text = String::from_utf8_lossy(bytes).into_owned();
-            templates.insert(format!("default/{name}"), text.clone());
-            templates.insert(name.to_string(), text);
+            let origin = Origin {
+                path: format!("themes/default/{path}"),
+                handbook: false,
+            };
+            templates.insert(format!("default/{name}"), text.clone(), origin.clone());
+            templates.insert(name.to_string(), text, origin);
         } else if let Some(name) = path.strip_prefix("static/") {
             statics.insert(name.to_string(), bytes.to_vec());
         }
@@ -110,18 +119,43 @@ pub fn read_sources(config: &Config) -> Result<Sources, Vec<Diagnostic>> {
     }
     Ok(Sources {
         name: name.to_string(),
-        templates,
+        templates: templates.texts,
+        origins: templates.origins,
         statics,
     })
 }
 
-/// Compiles the templates of a theme's files.
+/// Templates by name, with their files.
+#[derive(Default)]
+struct Templates {
+    texts: BTreeMap<String, String>,
+    origins: BTreeMap<String, Origin>,
+}
+
+impl Templates {
+    fn insert(&mut self, name: String, text: String, origin: Origin) {
+        self.texts.insert(name.clone(), text);
+        self.origins.insert(name, origin);
+    }
+}
+
+/// Compiles the templates of a theme's files. Every problem is reported
+/// at the file that has it: syntax errors at their line and column, a
+/// missing or circular parent, an import of a missing file, and a call of
+/// a macro that does not exist.
 pub fn compile(sources: &Sources) -> Result<Theme, Vec<Diagnostic>> {
     let Sources {
         name,
         templates,
+        origins,
         statics,
     } = sources;
+    let files: HashMap<String, Source> = (templates.iter())
+        .map(|(t, text)| {
+            let path = origins.get(t).map_or_else(|| t.clone(), |o| o.path.clone());
+            (t.clone(), Source::new(path, text.as_str()))
+        })
+        .collect();
     let mut tera = tera::Tera::default();
     tera.autoescape_on(vec![".html"]);
     tera.set_escape_fn(escape_html);
@@ -134,13 +168,59 @@ pub fn compile(sources: &Sources) -> Result<Theme, Vec<Diagnostic>> {
             ))
         },
     );
-    tera.add_raw_templates(templates.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-        .map_err(|e| vec![template_error(&format!("themes/{name}/templates"), &e)])?;
+    // Parsed one by one, so that every file's syntax error is reported.
+    let mut diags = Vec::new();
+    for (t, src) in &files {
+        match tera::Template::new(t, None, &src.text) {
+            Ok(parsed) => {
+                tera.templates.insert(t.clone(), parsed);
+            }
+            Err(e) => diags.push(errors::syntax(src, &e)),
+        }
+    }
+    if diags.is_empty() {
+        diags = errors::structure(&tera.templates, &files);
+    }
+    if diags.is_empty() {
+        let linked = tera.build_inheritance_chains();
+        if let Err(e) = linked.and_then(|()| tera.check_macro_files()) {
+            // The checks above find what Tera refuses; this is a fallback.
+            let folder = format!("themes/{name}/templates");
+            diags.push(Diagnostic::file(
+                Severity::Error,
+                folder,
+                errors::chain_text(&e),
+            ));
+        }
+    }
+    if diags.is_empty() {
+        diags = errors::macro_calls(&tera, &files, origins);
+    }
+    if !diags.is_empty() {
+        crate::diag::dedup(&mut diags);
+        return Err(diags);
+    }
     Ok(Theme {
         tera,
         statics: statics.clone(),
         memo: None,
+        files,
     })
+}
+
+impl Theme {
+    /// The diagnostic for template `name` failing to render with `ctx`:
+    /// at the file the failing expression is in and, when it can be
+    /// found there, its line and column, with a hint naming what failed
+    /// and what the template can use instead.
+    pub fn render_error(
+        &self,
+        name: &str,
+        e: &tera::Error,
+        ctx: Option<&tera::Context>,
+    ) -> Diagnostic {
+        errors::render(&self.tera, &self.files, name, e, ctx)
+    }
 }
 
 /// Escapes text for HTML element content and double- or single-quoted
@@ -171,7 +251,7 @@ fn read_overrides(
     config: &Config,
     dir: &Path,
     name: &str,
-    templates: &mut BTreeMap<String, String>,
+    templates: &mut Templates,
     statics: &mut BTreeMap<String, Vec<u8>>,
     diags: &mut Vec<Diagnostic>,
 ) {
@@ -200,6 +280,10 @@ fn read_overrides(
             continue;
         }
         let rel = display_path(dir, entry.path());
+        let origin = Origin {
+            path: display_path(&config.root, entry.path()),
+            handbook: true,
+        };
         let bytes = match fsx::read(entry.path()) {
             Ok(b) => b,
             Err(e) => {
@@ -211,9 +295,9 @@ fn read_overrides(
             match String::from_utf8(bytes) {
                 Ok(text) => {
                     if name == "default" {
-                        templates.insert(format!("default/{t}"), text.clone());
+                        templates.insert(format!("default/{t}"), text.clone(), origin.clone());
                     }
-                    templates.insert(t.to_string(), text);
+                    templates.insert(t.to_string(), text, origin);
                 }
                 Err(_) => diags.push(Diagnostic::file(
                     Severity::Error,

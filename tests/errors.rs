@@ -329,11 +329,181 @@ fn theme_errors_are_located() {
         .fails(1)
         .says(&["book.toml:2:9", "theme `fancy` not found"]);
     Book::new()
-        .file("themes/default/templates/lesson.html", "{% if %}")
+        .file("themes/default/templates/lesson.html", "<p>\n{% if %}")
         .lesson("a.md", "A", "")
         .build()
         .fails(1)
-        .says(&["themes/default/templates"]);
+        .says(&["themes/default/templates/lesson.html:2:7", "1 error"]);
+}
+
+/// A handbook with theme `house` holding `templates`, and two lessons.
+fn house(templates: &[(&str, &str)]) -> Book {
+    let mut book = Book::new()
+        .file("book.toml", "title = \"T\"\ntheme = \"house\"\n")
+        .lesson("a.md", "A", "")
+        .lesson("b.md", "B", "");
+    for (name, text) in templates {
+        book = book.file(&format!("themes/house/templates/{name}"), text);
+    }
+    book
+}
+
+/// The number of diagnostics a run printed.
+fn errors(run: &fixture::Run) -> usize {
+    run.stderr
+        .lines()
+        .filter(|l| l.starts_with("error"))
+        .count()
+}
+
+/// A template that fails on every page is one error, at the file the
+/// user can open and the line of the failing expression, with a hint
+/// naming what the template can use there.
+#[test]
+fn a_template_error_is_one_error_at_its_file_and_line() {
+    let run = house(&[(
+        "lesson.html",
+        "{% extends \"default/lesson.html\" %}\n{% block objectives %}{{ page.nope }}{% endblock objectives %}\n",
+    )])
+    .build()
+    .fails(1)
+    .says(&[
+        "themes/house/templates/lesson.html:2:26",
+        "`page.nope` is not defined (rendering `a.html` and 1 more page)",
+        "hint: `page` has no `nope`; it has: breadcrumbs, children,",
+        "1 error",
+    ]);
+    assert_eq!(errors(&run), 1, "{}", run.stderr);
+    // A misspelt field: the hint suggests the right one.
+    house(&[("404.html", "<h1>{{ site.titel }}</h1>")])
+        .build()
+        .fails(1)
+        .says(&[
+            "themes/house/templates/404.html:1:8",
+            "`site.titel` is not defined (rendering `404.html`)",
+            "did you mean `site.title`?",
+        ]);
+    // In a parent template, outside the rendered one: that file is named.
+    house(&[(
+        "base.html",
+        "{% import \"macros.html\" as m %}<main>{% block main %}{% endblock main %}</main>\n<footer>{{ site.organization }}</footer>\n",
+    )])
+    .build()
+    .fails(1)
+    .says(&[
+        "themes/house/templates/base.html:2:12",
+        "`site.organization` is not defined (rendering `index.html` and 6 more pages)",
+        "did you mean `site.organisation`?",
+        "1 error",
+    ]);
+    // Without the import the built-in pages rely on: one error, there.
+    house(&[(
+        "base.html",
+        "<main>{% block main %}{% endblock main %}</main>",
+    )])
+    .build()
+    .fails(1)
+    .says(&[
+        "themes/house/templates/base.html",
+        "the templates that extend this one call macros as `m`, which it does not import",
+        "hint: add `{% import \"macros.html\" as m %}` at its top",
+        "1 error",
+    ]);
+    // Macro calls are checked before any page is rendered.
+    house(&[(
+        "lesson.html",
+        "{% extends \"default/lesson.html\" %}\n{% block objectives %}{{ m::objectivs(items=page.objectives) }}{{ m::toc() }}{% endblock objectives %}",
+    )])
+    .build()
+    .fails(1)
+    .says(&[
+        "themes/house/templates/lesson.html:2:26",
+        "no macro `objectivs` in `macros.html`",
+        "did you mean `m::objectives`?",
+        "themes/house/templates/lesson.html:2:67",
+        "`m::toc` is called without `items`",
+        "the macro is `toc(items)`",
+        "2 errors",
+    ]);
+    house(&[("404.html", "{{ page | uper }}")])
+        .build()
+        .fails(1)
+        .says(&[
+            "themes/house/templates/404.html:1:11",
+            "unknown filter `uper`",
+            "did you mean `upper`?",
+        ]);
+}
+
+/// Every template with a syntax error is reported, each at the line and
+/// column Tera's parser gives.
+#[test]
+fn template_syntax_errors_are_at_their_line_and_column() {
+    let run = house(&[
+        (
+            "404.html",
+            "{% extends \"base.html\" %}\n{% block main %}\n<p>{{ site.title </p>\n{% endblock main %}\n",
+        ),
+        ("search.html", "{% for x in %}{% endfor %}"),
+    ])
+    .build()
+    .fails(1)
+    .says(&[
+        "themes/house/templates/404.html:3:19",
+        "template syntax: expected",
+        "themes/house/templates/search.html:1:13",
+        "2 errors",
+    ]);
+    assert!(!run.stderr.contains("Failed to parse"), "{}", run.stderr);
+}
+
+/// A theme's `macros.html` replaces the built-in one; one that lacks
+/// macros the templates call is one error at that file, not one per
+/// page or template that calls them.
+#[test]
+fn an_incomplete_macros_file_is_one_error_at_that_file() {
+    let run = house(&[("macros.html", "{% macro toc(items) %}{% endmacro toc %}")])
+        .build()
+        .fails(1)
+        .says(&[
+            "themes/house/templates/macros.html",
+            "the theme's templates call macros this file lacks: `all_pages`, `breadcrumbs`,",
+            "start from a copy of the built-in file",
+            "1 error",
+        ]);
+    assert!(!run.stderr.contains("`toc`"), "{}", run.stderr);
+    assert_eq!(errors(&run), 1, "{}", run.stderr);
+    // A built-in macro given other arguments: one error, at its definition.
+    let built_in = include_str!("../themes/default/templates/macros.html");
+    let changed = built_in.replace("macro lesson_meta(page)", "macro lesson_meta(lesson)");
+    let run = house(&[("macros.html", &changed)]).build().fails(1).says(&[
+        "themes/house/templates/macros.html:30:10",
+        "macro `lesson_meta` needs `lesson`, which the theme's templates do not pass",
+        "the built-in macro is `lesson_meta(page)`",
+    ]);
+    assert_eq!(errors(&run), 1, "{}", run.stderr);
+}
+
+/// Extending a template by its own name is a loop; the hint names the
+/// built-in template, which is what was meant.
+#[test]
+fn a_template_that_extends_itself_points_to_the_built_in_one() {
+    house(&[("lesson.html", "{% extends \"lesson.html\" %}")])
+        .build()
+        .fails(1)
+        .says(&[
+            "themes/house/templates/lesson.html:1:12",
+            "`lesson.html` extends itself",
+            "write `{% extends \"default/lesson.html\" %}`",
+        ]);
+    house(&[("lesson.html", "{% extends \"default/lessons.html\" %}")])
+        .build()
+        .fails(1)
+        .says(&[
+            "themes/house/templates/lesson.html:1:12",
+            "no template `default/lessons.html` to extend",
+            "did you mean `default/lesson.html`?",
+        ]);
 }
 
 /// A mistake in one page's front matter is one error: links to that page

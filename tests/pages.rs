@@ -303,9 +303,10 @@ fn templates_cannot_read_the_environment() {
             "themes/leaky/templates/404.html",
             "{{ get_env(name=\"HOME\") }}",
         );
-    book.build()
-        .fails(1)
-        .says(&["templates cannot read environment variables"]);
+    book.build().fails(1).says(&[
+        "themes/leaky/templates/404.html:1:4",
+        "function `get_env` failed: templates cannot read environment variables",
+    ]);
 }
 
 #[test]
