@@ -342,9 +342,7 @@ fn link_fingerprint(book: &Book, settings: &Settings<'_>) -> u64 {
         a.asset.rel.hash(&mut h);
         a.out.hash(&mut h);
     }
-    let mut drafts: Vec<&String> = book.drafts.iter().collect();
-    drafts.sort();
-    drafts.hash(&mut h);
+    book.drafts.hash(&mut h);
     let mut yaml_pages: Vec<(&str, &str)> =
         settings.yaml_pages.iter().map(|(k, v)| (*k, *v)).collect();
     yaml_pages.sort();

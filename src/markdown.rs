@@ -945,7 +945,7 @@ fn resolve_url(
         format!("{}/index.md", target.trim_end_matches('/')),
     ]
     .into_iter()
-    .find(|t| book.drafts.contains(t));
+    .find_map(|t| book.drafts.get(&t));
     if let Some(draft) = draft {
         r.diags.push(
             Diagnostic::error_at(

@@ -2,7 +2,7 @@
 //! parents and previous/next links; folders become chapters.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use crate::diag::{Diagnostic, Severity, Source};
 use crate::discover::Asset;
@@ -81,8 +81,10 @@ pub struct Book {
     /// Asset output path by source path under `content/`.
     pub asset_by_rel: HashMap<String, usize>,
     /// Source paths under `content/` of the drafts left out of this build,
-    /// so that a link to one can say so.
-    pub drafts: HashSet<String>,
+    /// each with the file marked `draft: true` (the page itself, or the
+    /// index.md of a draft chapter holding it), so that a link to one can
+    /// say so.
+    pub drafts: BTreeMap<String, String>,
 }
 
 impl Book {
@@ -168,6 +170,11 @@ fn parent_dir(rel: &str) -> &str {
     rel.rfind('/').map_or("", |i| &rel[..i])
 }
 
+/// Whether a page is its folder's index (a chapter's, or the home page).
+fn is_index(rel: &str) -> bool {
+    file_name(rel).eq_ignore_ascii_case("index.md")
+}
+
 fn file_name(rel: &str) -> &str {
     rel.rfind('/').map_or(rel, |i| &rel[i + 1..])
 }
@@ -189,9 +196,35 @@ pub const RESERVED: &[&str] = &[
 /// Builds the structure from parsed pages and assets.
 pub fn build(pages: Vec<ParsedPage>, assets: Vec<Asset>, drafts: bool) -> (Book, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let (pages, left_out): (Vec<ParsedPage>, Vec<ParsedPage>) =
-        pages.into_iter().partition(|p| drafts || !p.front.draft);
-    let left_out: HashSet<String> = left_out.into_iter().map(|p| p.file.rel).collect();
+    // A chapter whose index.md is a draft is a draft as a whole: its
+    // lessons and sub-chapters are left out with it.
+    let draft_dirs: Vec<String> = (pages.iter())
+        .filter(|p| !drafts && p.front.draft && is_index(&p.file.rel))
+        .map(|p| parent_dir(&p.file.rel).to_string())
+        .filter(|d| !d.is_empty())
+        .collect();
+    let in_draft_chapter = |rel: &str| {
+        draft_dirs.iter().any(|d| {
+            rel.strip_prefix(d.as_str())
+                .is_some_and(|r| r.starts_with('/'))
+        })
+    };
+    let (pages, left_out): (Vec<ParsedPage>, Vec<ParsedPage>) = pages
+        .into_iter()
+        .partition(|p| drafts || !(p.front.draft || in_draft_chapter(&p.file.rel)));
+    let left_out: BTreeMap<String, String> = (left_out.into_iter())
+        .map(|p| {
+            let marked = if p.front.draft {
+                p.file.rel.clone()
+            } else {
+                let d = draft_dirs
+                    .iter()
+                    .find(|d| p.file.rel.starts_with(&format!("{d}/")));
+                d.map_or_else(|| p.file.rel.clone(), |d| format!("{d}/index.md"))
+            };
+            (p.file.rel, marked)
+        })
+        .collect();
 
     // Folders that hold pages become sections; their ancestors too.
     let mut dirs: BTreeMap<String, Option<usize>> = BTreeMap::new(); // dir -> index page (in `pages`)
@@ -206,13 +239,23 @@ pub fn build(pages: Vec<ParsedPage>, assets: Vec<Asset>, drafts: bool) -> (Book,
             }
             d = parent_dir(d);
         }
-        if file_name(&p.file.rel).eq_ignore_ascii_case("index.md") {
+        if is_index(&p.file.rel) {
             dirs.insert(dir, Some(i));
         }
     }
     for (dir, index) in &dirs {
         if index.is_none() {
-            let (what, hint) = if dir.is_empty() {
+            let (what, hint) = if dir.is_empty() && left_out.contains_key("index.md") {
+                diags.push(
+                    Diagnostic::file(
+                        Severity::Error,
+                        "content/index.md",
+                        "the home page is marked `draft: true`",
+                    )
+                    .with_hint("the home page is always published: remove `draft: true`"),
+                );
+                continue;
+            } else if dir.is_empty() {
                 (
                     "content/index.md".to_string(),
                     "create `content/index.md` with a title: it is the home page",
@@ -389,7 +432,7 @@ fn empty_book() -> Book {
         by_rel: HashMap::new(),
         by_id: HashMap::new(),
         asset_by_rel: HashMap::new(),
-        drafts: HashSet::new(),
+        drafts: BTreeMap::new(),
     }
 }
 

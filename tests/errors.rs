@@ -282,6 +282,42 @@ fn a_link_to_a_draft_says_it_is_a_draft() {
     book.run(&["build", ".", "--drafts"]).ok();
 }
 
+/// A chapter whose index.md is a draft is left out whole, sub-chapters
+/// included; a link into it names the file to change. The home page
+/// cannot be a draft.
+#[test]
+fn a_draft_chapter_is_left_out_whole() {
+    let book = Book::new()
+        .file(
+            "content/new/index.md",
+            "---\ntitle: New chapter\ndraft: true\n---\n",
+        )
+        .lesson("new/a.md", "A", "")
+        .chapter("new/deeper", "Deeper")
+        .lesson("new/deeper/b.md", "B", "")
+        .lesson("other.md", "Other", "");
+    book.build().ok().no_warnings();
+    assert!(!book.exists("new/index.html"));
+    assert!(!book.exists("new/a.html"));
+    assert!(!book.exists("new/deeper/b.html"));
+    assert!(book.exists("other.html"));
+    book.write(
+        "content/other.md",
+        "---\ntitle: Other\n---\nSee [b](new/deeper/b.md).\n",
+    );
+    book.build().fails(1).says(&[
+        "content/other.md:4:5",
+        "link to `new/deeper/b.md`, a draft left out of this build",
+        "hint: remove `draft: true` from `content/new/index.md`, or build with `--drafts`",
+    ]);
+    book.run(&["build", ".", "--drafts"]).ok();
+    assert!(book.exists("new/deeper/b.html"));
+    book.write("content/index.md", "---\ntitle: Home\ndraft: true\n---\n");
+    book.build()
+        .fails(1)
+        .says(&["content/index.md", "the home page is marked `draft: true`"]);
+}
+
 #[test]
 fn every_error_is_reported_in_one_run() {
     let book = Book::new()
