@@ -44,7 +44,7 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 /// A source file and what parsing it gave.
-type Parsed<T> = (TextFile, Result<T, Diagnostic>);
+type Parsed<T> = (TextFile, Result<T, Vec<Diagnostic>>);
 
 /// Memoised work from earlier builds; see [`crate::build_cached`].
 #[derive(Default)]
@@ -180,12 +180,12 @@ impl BuildCache {
     }
 
     /// Parses a page's front matter, or reuses the result for the same text.
-    pub fn parse_page(&self, file: TextFile) -> Result<ParsedPage, Diagnostic> {
+    pub fn parse_page(&self, file: TextFile) -> Result<ParsedPage, Vec<Diagnostic>> {
         reuse_or_parse(&self.pages, file, crate::frontmatter::parse_page)
     }
 
     /// Parses an exercise, or reuses the result for the same text.
-    pub fn parse_exercise(&self, file: TextFile) -> Result<Exercise, Diagnostic> {
+    pub fn parse_exercise(&self, file: TextFile) -> Result<Exercise, Vec<Diagnostic>> {
         reuse_or_parse(&self.exercises, file, crate::exercise::parse_one)
     }
 
@@ -307,8 +307,8 @@ impl BuildCache {
 fn reuse_or_parse<T: Clone>(
     memo: &Mutex<HashMap<String, Parsed<T>>>,
     file: TextFile,
-    parse: fn(TextFile) -> Result<T, Diagnostic>,
-) -> Result<T, Diagnostic> {
+    parse: fn(TextFile) -> Result<T, Vec<Diagnostic>>,
+) -> Result<T, Vec<Diagnostic>> {
     if let Some((f, r)) = lock(memo).get(&file.rel) {
         if same_file(f, &file) {
             return r.clone();

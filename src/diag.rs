@@ -207,6 +207,45 @@ pub fn did_you_mean<'a>(
         .map(|(_, c)| c)
 }
 
+/// The hint for an unknown key: the closest known one, or all of them.
+pub fn unknown_key_hint(name: &str, known: &[String]) -> String {
+    match did_you_mean(name, known.iter().map(String::as_str)) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None if known.is_empty() => "remove it: no keys are allowed here".into(),
+        None => format!("valid keys here are: {}", known.join(", ")),
+    }
+}
+
+/// A serde message without the names of Rust types (`expected struct
+/// FrontMatter`): a struct is what the format calls a mapping (`mapping`),
+/// an enum one of a set of words.
+pub fn without_type_names(msg: &str, mapping: &str) -> String {
+    let mut out = String::with_capacity(msg.len());
+    let mut rest = msg;
+    loop {
+        let next = ["struct ", "enum "]
+            .iter()
+            .filter_map(|w| rest.find(w).map(|i| (i, *w)))
+            .min();
+        let Some((i, word)) = next else {
+            out.push_str(rest);
+            return out;
+        };
+        let after = &rest[i + word.len()..];
+        let name_len = after
+            .find(|c: char| !c.is_alphanumeric() && c != '_')
+            .unwrap_or(after.len());
+        let is_type = after.starts_with(|c: char| c.is_ascii_uppercase());
+        out.push_str(&rest[..i]);
+        match (is_type, word) {
+            (false, _) => out.push_str(&rest[i..i + word.len() + name_len]),
+            (true, "struct ") => out.push_str(mapping),
+            (true, _) => out.push_str("a single word"),
+        }
+        rest = &after[name_len..];
+    }
+}
+
 /// How diagnostics are printed.
 #[derive(Debug, Clone, Copy)]
 pub struct Printer {
@@ -349,5 +388,37 @@ mod tests {
         assert_eq!(p, "a?[31mred?¿\tok\n");
         assert_eq!(p.len(), t.len(), "offsets stay valid");
         assert!(matches!(printable("plain"), std::borrow::Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn messages_never_name_rust_types() {
+        assert_eq!(
+            without_type_names(
+                "invalid type: string, expected struct FrontMatter",
+                "a mapping"
+            ),
+            "invalid type: string, expected a mapping"
+        );
+        assert_eq!(
+            without_type_names("expected enum Kind or struct Q_2 here", "a table"),
+            "expected a single word or a table here"
+        );
+        assert_eq!(
+            without_type_names("a struct of sorts", "x"),
+            "a struct of sorts"
+        );
+    }
+
+    #[test]
+    fn hints_for_unknown_keys() {
+        let known = ["duration".to_string(), "summary".to_string()];
+        assert_eq!(
+            unknown_key_hint("duraton", &known),
+            "did you mean `duration`?"
+        );
+        assert_eq!(
+            unknown_key_hint("colour", &known),
+            "valid keys here are: duration, summary"
+        );
     }
 }

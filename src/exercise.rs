@@ -362,17 +362,21 @@ pub fn parse_all(files: Vec<TextFile>) -> (Vec<Exercise>, Vec<Diagnostic>) {
     parse_all_with(files, &parse_one)
 }
 
-/// Parses one exercise file.
-pub fn parse_one(file: TextFile) -> Result<Exercise, Diagnostic> {
+/// Parses one exercise file; on failure, every problem in it.
+pub fn parse_one(file: TextFile) -> Result<Exercise, Vec<Diagnostic>> {
     let text = &file.source.text;
     if yaml::is_empty_document(text) {
-        return Err(
-            Diagnostic::error_at(&file.source, 0..0, "exercise file is empty")
-                .with_hint("start with `id:`, `title:`, `lesson:`, `kind:` and `duration:`"),
-        );
+        return Err(vec![Diagnostic::error_at(
+            &file.source,
+            0..0,
+            "exercise file is empty",
+        )
+        .with_hint(
+            "start with `id:`, `title:`, `lesson:`, `kind:` and `duration:`",
+        )]);
     }
-    let data: ExerciseFile =
-        yaml::parse(text, Origin::new(&file.source, 0)).map_err(|d| untagged_hint(d, text))?;
+    let data: ExerciseFile = yaml::parse(text, Origin::new(&file.source, 0))
+        .map_err(|d| d.into_iter().map(untagged_hint).collect::<Vec<_>>())?;
     let out = format!("exercises/{}.html", data.id);
     Ok(Exercise {
         data,
@@ -387,15 +391,16 @@ pub fn parse_one(file: TextFile) -> Result<Exercise, Diagnostic> {
 /// earlier results through it).
 pub fn parse_all_with(
     files: Vec<TextFile>,
-    parse: &(dyn Fn(TextFile) -> Result<Exercise, Diagnostic> + Sync),
+    parse: &(dyn Fn(TextFile) -> Result<Exercise, Vec<Diagnostic>> + Sync),
 ) -> (Vec<Exercise>, Vec<Diagnostic>) {
-    let results: Vec<Result<Exercise, Diagnostic>> = files.into_par_iter().map(parse).collect();
+    let results: Vec<Result<Exercise, Vec<Diagnostic>>> =
+        files.into_par_iter().map(parse).collect();
     let mut exercises = Vec::new();
     let mut diags = Vec::new();
     for r in results {
         match r {
             Ok(e) => exercises.push(e),
-            Err(d) => diags.push(d),
+            Err(d) => diags.extend(d),
         }
     }
     exercises.sort_by(|a, b| a.data.id.cmp(&b.data.id));
@@ -404,7 +409,7 @@ pub fn parse_all_with(
 
 /// serde says "data did not match any variant of untagged enum Group":
 /// say instead what shapes are accepted.
-fn untagged_hint(d: Diagnostic, _text: &str) -> Diagnostic {
+fn untagged_hint(d: Diagnostic) -> Diagnostic {
     let shapes = [
         ("enum Group", "`group` is `solo`, `pairs`, `small-group` or `whole-group`, or a mapping `{ type: small-group, min: 3, max: 5 }`"),
         ("enum Step", "each step is Markdown text, or a mapping with `minutes:` and `text:`"),

@@ -88,22 +88,27 @@ pub fn split(src: &Source) -> Result<(std::ops::Range<usize>, usize), Diagnostic
     )
 }
 
-/// Splits and parses one page's front matter.
-pub fn parse_page(file: TextFile) -> Result<ParsedPage, Diagnostic> {
+/// Splits and parses one page's front matter; on failure, every problem
+/// in it.
+pub fn parse_page(file: TextFile) -> Result<ParsedPage, Vec<Diagnostic>> {
     let src = &file.source;
-    let (range, body_offset) = split(src)?;
+    let (range, body_offset) = split(src).map_err(|d| vec![d])?;
     let yaml_text = &src.text[range.clone()];
     if yaml::is_empty_document(yaml_text) {
-        return Err(Diagnostic::error_at(src, 0..3, "front matter is empty")
-            .with_hint("add at least `title: Your title`"));
+        return Err(vec![Diagnostic::error_at(
+            src,
+            0..3,
+            "front matter is empty",
+        )
+        .with_hint("add at least `title: Your title`")]);
     }
     let front: FrontMatter = yaml::parse(yaml_text, Origin::new(src, range.start))?;
     if front.title.trim().is_empty() {
         let loc = yaml::Locator::new(yaml_text);
         let at = loc.key("title").unwrap_or(0);
-        return Err(Origin::new(src, range.start)
+        return Err(vec![Origin::new(src, range.start)
             .error_at(yaml_text, at, "the title is empty")
-            .with_hint("give the page a title"));
+            .with_hint("give the page a title")]);
     }
     Ok(ParsedPage {
         file,
@@ -122,9 +127,9 @@ pub fn parse_pages(files: Vec<TextFile>) -> (Vec<ParsedPage>, Vec<Diagnostic>) {
 /// earlier results through it).
 pub fn parse_pages_with(
     files: Vec<TextFile>,
-    parse: &(dyn Fn(TextFile) -> Result<ParsedPage, Diagnostic> + Sync),
+    parse: &(dyn Fn(TextFile) -> Result<ParsedPage, Vec<Diagnostic>> + Sync),
 ) -> (Vec<ParsedPage>, Vec<Diagnostic>) {
-    let results: Vec<Result<ParsedPage, (Diagnostic, TextFile)>> = files
+    let results: Vec<Result<ParsedPage, (Vec<Diagnostic>, TextFile)>> = files
         .into_par_iter()
         .map(|f| {
             // The text is shared: keeping the file costs a name.
@@ -138,7 +143,7 @@ pub fn parse_pages_with(
         match r {
             Ok(p) => pages.push(p),
             Err((d, file)) => {
-                diags.push(d);
+                diags.extend(d);
                 pages.push(stand_in(file));
             }
         }
@@ -187,6 +192,7 @@ mod tests {
             rel: "a.md".into(),
             source: Source::new("content/a.md", text.to_string()),
         })
+        .map_err(|mut d| d.remove(0))
     }
 
     #[test]

@@ -27,6 +27,7 @@ pub mod init;
 pub mod markdown;
 pub mod model;
 pub mod output;
+mod recover;
 pub mod render;
 mod scratch;
 pub mod search;

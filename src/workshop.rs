@@ -133,7 +133,7 @@ pub fn build_all(
         let data: WorkshopFile = match yaml::parse(text, Origin::new(&file.source, 0)) {
             Ok(d) => d,
             Err(d) => {
-                diags.push(d);
+                diags.extend(d);
                 continue;
             }
         };

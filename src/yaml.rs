@@ -4,18 +4,21 @@
 //! typed structs. It is frozen upstream, so nothing else in the crate names
 //! it: swapping it out means changing this file only.
 //!
-//! serde errors carry a position, but not always a useful one (a duplicate or
-//! missing key is reported at 1:1). When that happens, and for semantic checks
-//! that need the position of a key after a successful parse, a [`Locator`]
-//! maps every key path to its position using yaml-rust2's event parser. It
-//! only runs when a diagnostic needs it, so valid files are parsed once.
+//! A text that fails to parse is read again into an [`Outline`] of its
+//! entries with yaml-rust2's event parser, and parsed again without each
+//! bad entry in turn ([`crate::recover`]), so that every problem in it is
+//! reported at its own place. The outline also gives the position of any
+//! key for the checks that follow a successful parse ([`Locator`]). Both
+//! only run when a diagnostic needs them, so valid files are parsed once.
 
 use std::collections::HashMap;
+use std::ops::Range;
 
 use serde::de::DeserializeOwned;
 use yaml_rust2::parser::{Event, Parser};
 
-use crate::diag::{did_you_mean, offset_of, Diagnostic, Source};
+use crate::diag::{self, did_you_mean, Diagnostic, Source};
+use crate::recover::{self, Place, Tree};
 
 /// Where a YAML text sits: the file it is in and its byte offset there
 /// (front matter starts after the opening `---` line).
@@ -54,11 +57,37 @@ fn token_end(yaml: &str, at: usize) -> usize {
     at + stop.max(1).min(line.len().max(1)).min(rest.len())
 }
 
-/// Parses a YAML text into `T`, turning the first serde error into a located
-/// diagnostic with a hint. `known_keys` lists the valid keys of the top-level
-/// mapping (for "did you mean").
-pub fn parse<T: DeserializeOwned>(yaml: &str, origin: Origin<'_>) -> Result<T, Diagnostic> {
-    serde_yaml::from_str::<T>(yaml).map_err(|e| serde_error(yaml, origin, &e))
+/// Parses a YAML text into `T`. On failure, every problem in the text, each
+/// located and with a hint; a syntax error is reported alone, as nothing
+/// after it can be read.
+pub fn parse<T: DeserializeOwned>(yaml: &str, origin: Origin<'_>) -> Result<T, Vec<Diagnostic>> {
+    serde_yaml::from_str::<T>(yaml).map_err(|first| problems::<T>(yaml, origin, first))
+}
+
+/// Every problem of a text that failed to parse with `first`.
+fn problems<T: DeserializeOwned>(
+    yaml: &str,
+    origin: Origin<'_>,
+    first: serde_yaml::Error,
+) -> Vec<Diagnostic> {
+    let outline = Outline::new(yaml);
+    if !outline.complete {
+        // A syntax error: nothing after it can be read.
+        return vec![describe(yaml, origin, &outline, &first, &Place::Nowhere)];
+    }
+    let mut first = Some(first);
+    let (_, found) = recover::recover(
+        &outline.tree,
+        |dropped| match first.take() {
+            Some(e) => Err(e),
+            None => serde_yaml::from_str::<T>(&outline.without(yaml, dropped)).map(|_| ()),
+        },
+        |e, dropped| outline.place(e, dropped),
+    );
+    found
+        .iter()
+        .map(|f| describe(yaml, origin, &outline, &f.error, &f.place))
+        .collect()
 }
 
 /// Reads a whole YAML document and keeps nothing: the least any use of the
@@ -84,55 +113,48 @@ pub fn is_empty_document(yaml: &str) -> bool {
     })
 }
 
-fn serde_error(yaml: &str, origin: Origin<'_>, err: &serde_yaml::Error) -> Diagnostic {
+/// A serde_yaml error as a located diagnostic with a hint. Positions are
+/// byte offsets, which stay true in a text with entries blanked out.
+fn describe(
+    yaml: &str,
+    origin: Origin<'_>,
+    outline: &Outline,
+    err: &serde_yaml::Error,
+    place: &Place,
+) -> Diagnostic {
     let raw = err.to_string();
-    // serde_yaml appends " at line L column C" (and sometimes more context).
-    let msg = match raw.find(" at line ") {
-        Some(i) => raw[..i].to_string(),
-        None => raw.clone(),
+    let msg = without_location(&raw);
+    let pos = err.location().map_or(0, |l| l.index()).min(yaml.len());
+    let (path, rest) = split_path(msg);
+    // serde counts the list items of the text it read, without those left
+    // out: name the value by its place in the file.
+    let named = match place {
+        Place::Entry { node, .. } if *node != 0 => Some(outline.path(*node)),
+        _ => path.map(str::to_string),
     };
-    let pos = err
-        .location()
-        .map(|l| offset_of(yaml, l.line(), l.column()))
-        .unwrap_or(0);
+    let path = named.as_deref();
 
-    if let Some(name) = between(&msg, "unknown field `", "`") {
-        let expected = expected_list(&msg);
-        let mut d = origin.error_at(yaml, pos, format!("unknown key `{name}`"));
-        d = match did_you_mean(name, expected.iter().map(String::as_str)) {
-            Some(s) => d.with_hint(format!("did you mean `{s}`?")),
-            None => d.with_hint(format!("valid keys here are: {}", expected.join(", "))),
-        };
-        return d;
+    if let Some(name) = between(rest, "unknown field `", "`") {
+        return origin
+            .error_at(yaml, pos, format!("unknown key `{name}`"))
+            .with_hint(diag::unknown_key_hint(name, &expected_list(rest)));
     }
-    if let Some(name) = between(&msg, "duplicate field `", "`") {
-        let loc = Locator::new(yaml);
-        let at = loc
-            .duplicates
-            .iter()
-            .find(|(p, _)| p.rsplit('.').next() == Some(name))
-            .map_or(pos, |d| d.1);
+    if let Some(name) = between(rest, "duplicate field `", "`") {
+        // serde cannot say where the repeat is; the outline can.
+        let at = match place {
+            Place::Entry { node, .. } => outline.spots[*node].key_at,
+            _ => pos,
+        };
         return origin
             .error_at(yaml, at, format!("duplicate key `{name}`"))
             .with_hint("each key may appear only once; remove or rename one of them");
     }
-    if msg.contains("duplicate entry") {
-        let loc = Locator::new(yaml);
-        let (what, at) = loc
-            .duplicates
-            .first()
-            .map_or(("key".to_string(), pos), |(p, o)| {
-                (format!("key `{p}`"), *o)
-            });
-        return origin
-            .error_at(yaml, at, format!("duplicate {what}"))
-            .with_hint("each key may appear only once");
-    }
-    if let Some(name) = between(&msg, "missing field `", "`") {
-        // serde_yaml cannot say which mapping lacks the key; use the path prefix.
-        let (path, _) = split_path(&msg);
-        let loc = Locator::new(yaml);
-        let at = path.and_then(|p| loc.value(p)).unwrap_or(0);
+    if let Some(name) = between(rest, "missing field `", "`") {
+        // At the start of the mapping that lacks it.
+        let at = match place {
+            Place::Missing { node, .. } => outline.spots[*node].value_at,
+            _ => pos,
+        };
         return origin
             .error_at(yaml, at, format!("missing required key `{name}`"))
             .with_hint(format!("add a line `{name}: …`"));
@@ -144,7 +166,6 @@ fn serde_error(yaml: &str, origin: Origin<'_>, err: &serde_yaml::Error) -> Diagn
             .error_at(yaml, pos, "tab character in YAML indentation")
             .with_hint("YAML indentation must use spaces; replace the tab with spaces");
     }
-    let (path, rest) = split_path(&msg);
     let rest = friendly_types(rest);
     let message = match path {
         Some(p) => format!("`{p}`: {rest}"),
@@ -158,12 +179,17 @@ fn serde_error(yaml: &str, origin: Origin<'_>, err: &serde_yaml::Error) -> Diagn
     origin.error_at(yaml, pos, message).with_hint(hint)
 }
 
+/// serde_yaml appends " at line L column C" (and sometimes more context).
+fn without_location(raw: &str) -> &str {
+    raw.find(" at line ").map_or(raw, |i| &raw[..i])
+}
+
 fn tab_near(yaml: &str, pos: usize) -> bool {
     let start = yaml[..pos.min(yaml.len())].rfind('\n').map_or(0, |i| i + 1);
     yaml[start..]
         .split('\n')
         .next()
-        .is_some_and(|l| l.starts_with(|c: char| c == '\t' || c == ' ') && l.contains('\t'))
+        .is_some_and(|l| l.starts_with(['\t', ' ']) && l.contains('\t'))
 }
 
 /// serde_yaml prefixes errors inside nested values with their path: `steps[2].minutes: …`.
@@ -174,13 +200,18 @@ fn split_path(msg: &str) -> (Option<&str>, &str) {
     }
 }
 
+/// serde's words for types, and the names of Rust types, in the words of
+/// the README.
 fn friendly_types(msg: &str) -> String {
-    msg.replace("expected u32", "expected a whole number, 0 or more")
+    let msg = msg
+        .replace("expected u32", "expected a whole number, 0 or more")
         .replace("expected u16", "expected a whole number, 0 or more")
         .replace("expected u8", "expected a small whole number, 0 or more")
         .replace("expected usize", "expected a whole number, 0 or more")
+        .replace("expected i64", "expected a whole number")
         .replace("expected a sequence", "expected a list")
-        .replace("expected a map", "expected a mapping of keys to values")
+        .replace("expected a map", "expected a mapping of keys to values");
+    diag::without_type_names(&msg, "a mapping of keys to values")
 }
 
 fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
@@ -201,39 +232,53 @@ fn expected_list(msg: &str) -> Vec<String> {
         .collect()
 }
 
-/// Positions of every key and value in a YAML text, by dotted path:
-/// `questions.2.answer` is the `answer` key of the third question.
-#[derive(Debug, Default)]
-pub struct Locator {
-    keys: HashMap<String, usize>,
-    values: HashMap<String, usize>,
-    /// Keys that appear twice in one mapping: path and offset of the repeat.
-    pub duplicates: Vec<(String, usize)>,
+/// The entries of a YAML text (see [`Tree`]) and where each one is.
+#[derive(Debug)]
+pub struct Outline {
+    tree: Tree,
+    spots: Vec<Spot>,
+    /// Whether the parser read the whole text: it stops at a syntax error.
+    complete: bool,
+}
+
+#[derive(Debug, Default, Clone)]
+struct Spot {
+    /// Where the key is; for a list item or the document, where it starts.
+    key_at: usize,
+    /// Where the value starts.
+    value_at: usize,
+    /// What leaving the entry out blanks: from its key (or a list item's
+    /// `-`) to where the next entry, or its list or mapping's end, starts.
+    span: Range<usize>,
+    /// Where a list or mapping ends: at its closing bracket, or where what
+    /// follows it starts.
+    close: usize,
+    /// A block list (`- item` lines), whose items start at their `-`.
+    block_list: bool,
 }
 
 enum Frame {
-    Map { key: Option<String> },
-    Seq { index: usize },
+    /// A mapping, and the entry whose value comes next (none: a key comes next).
+    Map {
+        node: usize,
+        entry: Option<usize>,
+    },
+    List(usize),
+    /// Inside a key that is itself a list or mapping, to this depth.
+    Skip(usize),
 }
 
-impl Locator {
-    pub fn new(yaml: &str) -> Locator {
-        let mut loc = Locator::default();
-        let mut stack: Vec<Frame> = Vec::new();
-        let mut parser = Parser::new_from_str(yaml);
-        let path_of = |stack: &[Frame], last: Option<&str>| -> String {
-            let mut parts: Vec<String> = Vec::new();
-            for f in stack {
-                match f {
-                    Frame::Map { key: Some(k) } => parts.push(k.clone()),
-                    Frame::Map { key: None } => {}
-                    Frame::Seq { index } => parts.push(index.to_string()),
-                }
-            }
-            if let Some(l) = last {
-                parts.push(l.to_string());
-            }
-            parts.join(".")
+enum Opens {
+    Map,
+    List { block: bool },
+}
+
+impl Outline {
+    pub fn new(yaml: &str) -> Outline {
+        let mut o = Outline {
+            tree: Tree::new(),
+            spots: vec![Spot::default()],
+            complete: false,
         };
         // Line starts, so that each event's position costs one short scan.
         let line_starts: Vec<usize> = std::iter::once(0)
@@ -252,84 +297,298 @@ impl Locator {
                     .nth(col)
                     .map_or(line_text.len(), |(i, _)| i)
         };
+        let mut stack: Vec<Frame> = Vec::new();
+        let mut seen_document = false;
+        let mut parser = Parser::new_from_str(yaml);
         while let Ok((event, mark)) = parser.next_token() {
             let at = offset(mark.line(), mark.col());
-            let (scalar, opens) = match &event {
-                Event::StreamEnd => break,
-                Event::Scalar(v, ..) => (Some(v.as_str()), None),
-                Event::Alias(_) => (Some(""), None),
-                Event::MappingStart(..) => (None, Some(Frame::Map { key: None })),
-                Event::SequenceStart(..) => (None, Some(Frame::Seq { index: 0 })),
+            let (scalar, opens) = match event {
+                Event::StreamEnd => {
+                    o.complete = true;
+                    break;
+                }
+                Event::Scalar(v, ..) => (Some(v), None),
+                Event::Alias(_) => (None, None),
+                Event::MappingStart(..) => (None, Some(Opens::Map)),
+                Event::SequenceStart(..) => (
+                    None,
+                    Some(Opens::List {
+                        block: !yaml[at..].starts_with('['),
+                    }),
+                ),
                 Event::MappingEnd | Event::SequenceEnd => {
-                    stack.pop();
-                    Self::node_done(&mut stack);
+                    match stack.pop() {
+                        Some(Frame::Skip(depth)) if depth > 1 => stack.push(Frame::Skip(depth - 1)),
+                        Some(Frame::Map { node, .. } | Frame::List(node)) => {
+                            o.spots[node].close = at
+                        }
+                        _ => {}
+                    }
                     continue;
                 }
                 _ => continue,
             };
-            // A node starts here: it is a key, a mapping value or a list item.
-            match stack.last() {
-                Some(Frame::Map { key: None }) => {
-                    let k = scalar.unwrap_or("?").to_string();
-                    let p = path_of(&stack, Some(&k));
-                    // A list item that is a mapping starts at its first key.
-                    let parent = path_of(&stack, None);
-                    if let Some(item) = loc.keys.get_mut(&parent) {
-                        if at < *item {
-                            *item = at;
-                        }
-                    }
-                    if loc.keys.contains_key(&p) {
-                        loc.duplicates.push((p, at));
-                    } else {
-                        loc.keys.insert(p, at);
-                    }
-                    if let Some(Frame::Map { key }) = stack.last_mut() {
-                        *key = Some(k);
-                    }
+            // A node starts here: a key, a mapping's value, a list item or
+            // the document.
+            let node = match stack.last_mut() {
+                Some(Frame::Skip(depth)) => {
                     if opens.is_some() {
-                        // A complex key: skip it as a whole by treating it as a value.
-                        stack.push(opens.unwrap());
+                        *depth += 1;
                     }
                     continue;
                 }
-                Some(_) => {
-                    let p = path_of(&stack, None);
-                    loc.values.entry(p.clone()).or_insert(at);
-                    if let Some(Frame::Seq { .. }) = stack.last() {
-                        loc.keys.entry(p).or_insert(at);
+                Some(Frame::Map { node, entry }) => match entry.take() {
+                    Some(e) => {
+                        o.spots[e].value_at = at;
+                        e
                     }
+                    None => {
+                        let map = *node;
+                        let key = scalar.unwrap_or_else(|| "?".into());
+                        *entry = Some(o.add(map, Some(key), at));
+                        if opens.is_some() {
+                            // A key that is a list or mapping: not one of ours.
+                            stack.push(Frame::Skip(1));
+                        }
+                        continue;
+                    }
+                },
+                Some(Frame::List(list)) => {
+                    let list = *list;
+                    o.add(list, None, at)
                 }
-                None => {
-                    loc.values.entry(String::new()).or_insert(at);
+                None if !seen_document => {
+                    seen_document = true;
+                    o.spots[0].key_at = at;
+                    o.spots[0].value_at = at;
+                    0
                 }
-            }
+                // A second document: serde_yaml refuses it anyway.
+                None => continue,
+            };
             match opens {
-                Some(frame) => stack.push(frame),
-                None => Self::node_done(&mut stack),
+                Some(Opens::Map) => stack.push(Frame::Map { node, entry: None }),
+                Some(Opens::List { block }) => {
+                    o.spots[node].block_list = block;
+                    stack.push(Frame::List(node));
+                }
+                None => {}
             }
         }
-        loc
+        if o.complete {
+            o.measure(yaml);
+        }
+        o
     }
 
-    /// A value node finished: the enclosing mapping expects a key again, the
-    /// enclosing list moves to its next item.
-    fn node_done(stack: &mut [Frame]) {
-        match stack.last_mut() {
-            Some(Frame::Map { key }) => *key = None,
-            Some(Frame::Seq { index }) => *index += 1,
-            None => {}
+    fn add(&mut self, parent: usize, key: Option<String>, at: usize) -> usize {
+        let first = self.tree.children(parent).is_empty();
+        let is_key = key.is_some();
+        let node = self.tree.add(parent, key);
+        self.spots.push(Spot {
+            key_at: at,
+            value_at: at,
+            ..Spot::default()
+        });
+        // A block mapping's start is marked after its first key: the
+        // mapping starts at that key.
+        if is_key && first && at < self.spots[parent].value_at {
+            let p = &mut self.spots[parent];
+            p.value_at = at;
+            if self.tree.key(parent).is_none() {
+                p.key_at = at;
+            }
         }
+        node
+    }
+
+    /// Works out each entry's span once the whole text is read.
+    fn measure(&mut self, yaml: &str) {
+        for n in 0..self.tree.len() {
+            let kids = self.tree.children(n);
+            let starts: Vec<usize> = (kids.iter())
+                .map(|&c| {
+                    let at = self.spots[c].key_at;
+                    if self.spots[n].block_list {
+                        // An item starts at its `-`.
+                        let before = yaml[..at].trim_end_matches([' ', '\t', '\r', '\n']);
+                        before.strip_suffix('-').map_or(at, str::len)
+                    } else {
+                        at
+                    }
+                })
+                .collect();
+            for (i, &c) in kids.iter().enumerate() {
+                let end = starts.get(i + 1).copied().unwrap_or(self.spots[n].close);
+                self.spots[c].span = starts[i]..end.clamp(starts[i], yaml.len());
+            }
+        }
+    }
+
+    /// The text with the `dropped` entries blanked out: spaces for every
+    /// byte but line breaks, so every other byte keeps its offset.
+    fn without(&self, yaml: &str, dropped: &[bool]) -> String {
+        let mut bytes = yaml.as_bytes().to_vec();
+        for (n, _) in dropped.iter().enumerate().filter(|(_, d)| **d) {
+            for b in &mut bytes[self.spots[n].span.clone()] {
+                if *b != b'\n' && *b != b'\r' {
+                    *b = b' ';
+                }
+            }
+        }
+        String::from_utf8(bytes).unwrap_or_else(|_| yaml.to_string())
+    }
+
+    /// Where a serde_yaml error is, from the path it names (`steps[2].text`)
+    /// counted among the entries not dropped, and its offset.
+    fn place(&self, err: &serde_yaml::Error, dropped: &[bool]) -> Place {
+        let raw = err.to_string();
+        let (path, rest) = split_path(without_location(&raw));
+        let at = err.location().map_or(0, |l| l.index());
+        let node = match path {
+            None => 0,
+            Some(p) => match self.find(p, at, dropped) {
+                Some(n) => n,
+                None => return Place::Nowhere,
+            },
+        };
+        if let Some(key) = between(rest, "missing field `", "`") {
+            return Place::Missing {
+                node,
+                key: key.to_string(),
+            };
+        }
+        if let Some(key) = between(rest, "unknown field `", "`") {
+            let expected = expected_list(rest);
+            return match self.child(node, key, at, dropped) {
+                Some(n) => Place::Entry {
+                    node: n,
+                    meant: did_you_mean(key, expected.iter().map(String::as_str))
+                        .map(str::to_string),
+                },
+                None => Place::Nowhere,
+            };
+        }
+        if let Some(key) = between(rest, "duplicate field `", "`") {
+            // The second of the two is the duplicate.
+            let mut same = (self.tree.children(node).iter())
+                .filter(|&&c| !dropped[c] && self.tree.key(c) == Some(key));
+            return match same.nth(1) {
+                Some(&n) => Place::Entry {
+                    node: n,
+                    meant: None,
+                },
+                None => Place::Nowhere,
+            };
+        }
+        let about_a_value = [
+            "invalid type",
+            "invalid value",
+            "invalid length",
+            "unknown variant",
+        ];
+        if about_a_value.iter().any(|s| rest.starts_with(s)) {
+            Place::Entry { node, meant: None }
+        } else {
+            Place::Nowhere
+        }
+    }
+
+    /// The serde_yaml path of a node in the whole text: `steps[2].text`.
+    fn path(&self, node: usize) -> String {
+        let mut parts = Vec::new();
+        let mut n = node;
+        while n != 0 {
+            let p = self.tree.parent(n);
+            parts.push(match self.tree.key(n) {
+                Some(k) if p == 0 => k.to_string(),
+                Some(k) => format!(".{k}"),
+                None => {
+                    let i = self.tree.children(p).iter().position(|&c| c == n);
+                    format!("[{}]", i.unwrap_or(0))
+                }
+            });
+            n = p;
+        }
+        parts.reverse();
+        parts.concat()
+    }
+
+    /// The node at a serde_yaml path, counting list items among those not
+    /// dropped.
+    fn find(&self, path: &str, at: usize, dropped: &[bool]) -> Option<usize> {
+        let mut node = 0;
+        for part in path.split('.') {
+            let (key, mut rest) = part.split_at(part.find('[').unwrap_or(part.len()));
+            if !key.is_empty() {
+                node = self.child(node, key, at, dropped)?;
+            }
+            while let Some(r) = rest.strip_prefix('[') {
+                let (i, after) = r.split_once(']')?;
+                let i: usize = i.parse().ok()?;
+                node = *(self.tree.children(node).iter())
+                    .filter(|&&c| !dropped[c])
+                    .nth(i)?;
+                rest = after;
+            }
+        }
+        Some(node)
+    }
+
+    /// The entry `key` of a mapping; of two with that key, the one `at` is in.
+    fn child(&self, map: usize, key: &str, at: usize, dropped: &[bool]) -> Option<usize> {
+        let same: Vec<usize> = (self.tree.children(map).iter().copied())
+            .filter(|&c| !dropped[c] && self.tree.key(c) == Some(key))
+            .collect();
+        let inside = same.iter().find(|&&c| self.spots[c].span.contains(&at));
+        inside.or(same.first()).copied()
+    }
+}
+
+/// Positions of every key and value in a YAML text, by dotted path:
+/// `questions.2.answer` is the `answer` key of the third question.
+#[derive(Debug)]
+pub struct Locator {
+    outline: Outline,
+    /// Dotted path to node; of two keys with one path, the first.
+    paths: HashMap<String, usize>,
+}
+
+impl Locator {
+    pub fn new(yaml: &str) -> Locator {
+        let outline = Outline::new(yaml);
+        let tree = &outline.tree;
+        let mut names: Vec<String> = vec![String::new(); tree.len()];
+        let mut paths = HashMap::new();
+        // Parents come before their entries.
+        for n in 1..tree.len() {
+            let p = tree.parent(n);
+            let last = match tree.key(n) {
+                Some(k) => k.to_string(),
+                None => (tree.children(p).iter().position(|&c| c == n))
+                    .unwrap_or(0)
+                    .to_string(),
+            };
+            names[n] = if p == 0 {
+                last
+            } else {
+                format!("{}.{last}", names[p])
+            };
+            paths.entry(names[n].clone()).or_insert(n);
+        }
+        Locator { outline, paths }
     }
 
     /// Offset of the key at `path` (for list items: the item itself).
     pub fn key(&self, path: &str) -> Option<usize> {
-        self.keys.get(path).copied()
+        self.paths.get(path).map(|&n| self.outline.spots[n].key_at)
     }
 
     /// Offset of the value at `path`.
     pub fn value(&self, path: &str) -> Option<usize> {
-        self.values.get(path).copied()
+        self.paths
+            .get(path)
+            .map(|&n| self.outline.spots[n].value_at)
     }
 
     /// The key at `path`, or the nearest enclosing one that exists.
@@ -375,10 +634,29 @@ mod tests {
     }
 
     #[test]
-    fn finds_duplicates() {
-        let y = "title: a\nsummary: b\ntitle: c\n";
-        let loc = Locator::new(y);
-        assert_eq!(loc.duplicates, vec![("title".to_string(), 20)]);
+    fn entries_span_from_their_key_or_dash_to_the_next() {
+        let y = "a: 1\nb:\n  - x\n  - k: 1\n    l: 2\nc: { d: 1, e: [2, 3] }\n";
+        let o = Outline::new(y);
+        assert!(o.complete);
+        let spans: Vec<&str> = (1..o.tree.len())
+            .map(|n| &y[o.spots[n].span.clone()])
+            .collect();
+        assert_eq!(
+            spans,
+            [
+                "a: 1\n",
+                "b:\n  - x\n  - k: 1\n    l: 2\n",
+                "- x\n  ",
+                "- k: 1\n    l: 2\n",
+                "k: 1\n    ",
+                "l: 2\n",
+                "c: { d: 1, e: [2, 3] }\n",
+                "d: 1, ",
+                "e: [2, 3] ",
+                "2, ",
+                "3",
+            ]
+        );
     }
 
     #[derive(serde::Deserialize, Debug)]
@@ -388,11 +666,72 @@ mod tests {
         title: String,
         #[serde(default)]
         duration: Option<u32>,
+        #[serde(default)]
+        items: Vec<Item>,
+    }
+
+    #[derive(serde::Deserialize, Debug)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Item {
+        name: String,
+        #[serde(default)]
+        size: u32,
+    }
+
+    fn errs(y: &str) -> Vec<Diagnostic> {
+        let src = Source::new("f.md", format!("---\n{y}---\n"));
+        parse::<T>(&src.text[4..4 + y.len()], Origin::new(&src, 4)).unwrap_err()
     }
 
     fn err(y: &str) -> Diagnostic {
-        let src = Source::new("f.md", format!("---\n{y}---\n"));
-        parse::<T>(&src.text[4..4 + y.len()], Origin::new(&src, 4)).unwrap_err()
+        errs(y).remove(0)
+    }
+
+    /// Each problem as `line:col message`.
+    fn each(y: &str) -> Vec<String> {
+        (errs(y).iter())
+            .map(|d| format!("{}:{} {}", d.line, d.col, d.message))
+            .collect()
+    }
+
+    #[test]
+    fn every_problem_in_a_text_is_reported_at_its_place() {
+        assert_eq!(
+            each("titel: a\nduration: x\nsumary: b\n"),
+            [
+                "2:1 unknown key `titel`",
+                "3:11 `duration`: invalid type: string \"x\", expected a whole number, 0 or more",
+                "4:1 unknown key `sumary`",
+            ]
+        );
+        // Inside lists and mappings, block or flow; a dropped item does not
+        // shift the places of the ones after it.
+        assert_eq!(
+            each("title: a\nitems:\n  - name: x\n    size: big\n  - nam: y\n  - { name: z, size: -1 }\n"),
+            [
+                "5:11 `items[0].size`: invalid type: string \"big\", expected a whole number, 0 or more",
+                "6:5 unknown key `nam`",
+                "7:22 `items[2].size`: invalid type: integer `-1`, expected a whole number, 0 or more",
+            ]
+        );
+        // A required key with a bad value is not also missing, but a
+        // missing one is reported with the rest.
+        assert_eq!(
+            each("title: [a]\nduration: x\n"),
+            [
+                "2:8 `title`: invalid type: sequence, expected a string",
+                "3:11 `duration`: invalid type: string \"x\", expected a whole number, 0 or more",
+            ]
+        );
+        assert_eq!(
+            each("duration: x\nitems:\n  - size: 1\n"),
+            [
+                "2:11 `duration`: invalid type: string \"x\", expected a whole number, 0 or more",
+                "4:5 missing required key `name`",
+                "2:1 missing required key `title`",
+            ]
+        );
     }
 
     #[test]
@@ -407,6 +746,10 @@ mod tests {
         assert_eq!(
             (d.line, d.col, d.message.as_str()),
             (3, 1, "duplicate key `title`")
+        );
+        assert_eq!(
+            each("title: a\nduration: 1\ntitle: b\nduration: 2\n"),
+            ["4:1 duplicate key `title`", "5:1 duplicate key `duration`"]
         );
         let d = err("title: a\nduration: -3\n");
         assert_eq!((d.line, d.col), (3, 11));

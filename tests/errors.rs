@@ -609,3 +609,35 @@ fn base_url_and_editions_are_checked() {
             "the participant edition is listed twice",
         ]);
 }
+
+/// Every problem in a front matter is reported in one run, each at its
+/// own key, not only the first one.
+#[test]
+fn every_problem_in_a_front_matter_is_reported() {
+    broken(
+        "content/x.md",
+        "---\ntitle: X\nduraton: 10\ntag: [x]\nsumary: y\norder: first\n---\n",
+    )
+    .says(&[
+        "content/x.md:3:1",
+        "unknown key `duraton`",
+        "did you mean `duration`?",
+        "content/x.md:4:1",
+        "unknown key `tag`",
+        "did you mean `tags`?",
+        "content/x.md:5:1",
+        "unknown key `sumary`",
+        "did you mean `summary`?",
+        "content/x.md:6:8",
+        "`order`: invalid type: string \"first\"",
+        "build failed: 4 errors",
+    ]);
+    // A misspelt title is one problem, not also a missing title.
+    let run = broken("content/x.md", "---\ntitel: X\nduration: x\n---\n").says(&[
+        "content/x.md:2:1",
+        "did you mean `title`?",
+        "content/x.md:3:11",
+        "build failed: 2 errors",
+    ]);
+    assert!(!run.stderr.contains("missing"), "{}", run.stderr);
+}

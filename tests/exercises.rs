@@ -515,3 +515,26 @@ fn durations_longer_than_a_day_are_refused() {
         "a session of 4294967295 minutes is longer than a day",
     ]);
 }
+
+/// Every problem in an exercise file is reported in one run, each at its
+/// own key.
+#[test]
+fn every_problem_in_an_exercise_file_is_reported() {
+    let text = exercise(
+        "listen",
+        "objectivs: [x]\ntags: 5\nquestions:\n  - question: Q?\n    choices: a\n    answer: 1\n",
+    )
+    .replace("duration: 20", "duration: zero");
+    let b = book().file("content/ch/listen.exercise.yaml", text);
+    b.check().fails(1).says(&[
+        "content/ch/listen.exercise.yaml:5:11",
+        "`duration`: invalid type: string \"zero\"",
+        "content/ch/listen.exercise.yaml:6:1",
+        "unknown key `objectivs`",
+        "did you mean `objectives`?",
+        "content/ch/listen.exercise.yaml:7:7",
+        "`tags`: invalid type: integer `5`, expected a list",
+        "content/ch/listen.exercise.yaml:10:14",
+        "`questions[0].choices`: invalid type: string \"a\", expected a list",
+    ]);
+}

@@ -1,0 +1,236 @@
+//! Every problem in a file, not only the first.
+//!
+//! A typed parse (serde) stops at the first problem. When a YAML or TOML
+//! file fails to parse, [`recover`] parses it again without the entry the
+//! problem is in, and again, until the rest parses: each pass finds one
+//! more problem, at its own place. Syntax errors stop it (nothing after
+//! them can be read), and it never reports what only its own dropping of
+//! entries caused, such as a required key that is there but has a bad
+//! value. It runs only for files that failed, so valid files are parsed
+//! once.
+//!
+//! The document's shape is a [`Tree`] of entries (the keys of mappings or
+//! tables, the items of lists); each format says how to parse without a
+//! set of them and where a problem is in the tree.
+
+/// The entries of a document: node 0 is the document itself; every other
+/// node is an entry of its parent, in the document's order.
+#[derive(Debug, Default)]
+pub struct Tree {
+    parent: Vec<usize>,
+    key: Vec<Option<String>>,
+    children: Vec<Vec<usize>>,
+}
+
+impl Tree {
+    /// A tree with only the document node.
+    pub fn new() -> Tree {
+        Tree {
+            parent: vec![0],
+            key: vec![None],
+            children: vec![Vec::new()],
+        }
+    }
+
+    /// Adds an entry of `parent`: a mapping's key, or (`None`) a list item.
+    pub fn add(&mut self, parent: usize, key: Option<String>) -> usize {
+        let id = self.parent.len();
+        self.parent.push(parent);
+        self.key.push(key);
+        self.children.push(Vec::new());
+        self.children[parent].push(id);
+        id
+    }
+
+    pub fn len(&self) -> usize {
+        self.parent.len()
+    }
+
+    pub fn parent(&self, node: usize) -> usize {
+        self.parent[node]
+    }
+
+    pub fn key(&self, node: usize) -> Option<&str> {
+        self.key[node].as_deref()
+    }
+
+    pub fn children(&self, node: usize) -> &[usize] {
+        &self.children[node]
+    }
+}
+
+/// Where a problem found by one pass is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    /// In the entry `node`. `meant` is the key the entry stands for: its
+    /// own, or for an unknown key the known one it is probably a
+    /// misspelling of; a required key it stands for is not reported as
+    /// missing once the entry is dropped.
+    Entry { node: usize, meant: Option<String> },
+    /// The mapping or table `node` lacks the required `key`.
+    Missing { node: usize, key: String },
+    /// Nowhere in the tree (a syntax error): nothing after it can be read.
+    Nowhere,
+}
+
+/// A problem to report, and where it is.
+#[derive(Debug)]
+pub struct Found<E> {
+    pub error: E,
+    pub place: Place,
+}
+
+/// Parses a document again and again, each time without the entries the
+/// problems found so far are in, until it parses or no problem is left
+/// that can be placed. `attempt` parses without the entries marked `true`;
+/// `place` says where a problem is. Returns the value parsed without the
+/// bad entries, when there is one, and the problems in the order found.
+pub fn recover<T, E>(
+    tree: &Tree,
+    mut attempt: impl FnMut(&[bool]) -> Result<T, E>,
+    mut place: impl FnMut(&E, &[bool]) -> Place,
+) -> (Option<T>, Vec<Found<E>>) {
+    let mut dropped = vec![false; tree.len()];
+    // What each dropped entry stood for.
+    let mut meant: Vec<Option<String>> = vec![None; tree.len()];
+    let mut found = Vec::new();
+    // Each pass drops at least one entry, so this bound is never reached.
+    for pass in 0..=tree.len() {
+        let error = match attempt(&dropped) {
+            Ok(value) => return (Some(value), found),
+            Err(e) => e,
+        };
+        let at = place(&error, &dropped);
+        let node = match &at {
+            Place::Nowhere => {
+                // Only the first pass reads the text as written.
+                if pass == 0 {
+                    found.push(Found { error, place: at });
+                }
+                return (None, found);
+            }
+            Place::Missing { node, key } => {
+                let stood_for = tree
+                    .children(*node)
+                    .iter()
+                    .any(|&c| dropped[c] && meant[c].as_deref() == Some(key));
+                let node = *node;
+                if !stood_for {
+                    found.push(Found { error, place: at });
+                }
+                node
+            }
+            Place::Entry { node, meant: m } => {
+                let node = *node;
+                if is_dropped(tree, &dropped, node) {
+                    // No progress: the problem is in what was dropped.
+                    return (None, found);
+                }
+                // A list or mapping whose every entry was dropped reads as
+                // empty: its problem is theirs.
+                let children = tree.children(node);
+                let emptied = !children.is_empty() && children.iter().all(|&c| dropped[c]);
+                if !emptied {
+                    meant[node] = m.clone();
+                    found.push(Found { error, place: at });
+                }
+                node
+            }
+        };
+        if node == 0 {
+            return (None, found);
+        }
+        drop_entry(tree, &mut dropped, &mut meant, node);
+    }
+    (None, found)
+}
+
+fn is_dropped(tree: &Tree, dropped: &[bool], mut node: usize) -> bool {
+    while node != 0 {
+        if dropped[node] {
+            return true;
+        }
+        node = tree.parent(node);
+    }
+    false
+}
+
+/// Drops `node`, and every enclosing entry it leaves empty.
+fn drop_entry(tree: &Tree, dropped: &mut [bool], meant: &mut [Option<String>], node: usize) {
+    dropped[node] = true;
+    if meant[node].is_none() {
+        meant[node] = tree.key(node).map(str::to_string);
+    }
+    let parent = tree.parent(node);
+    if parent != 0 && tree.children(parent).iter().all(|&c| dropped[c]) {
+        drop_entry(tree, dropped, meant, parent);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A document of `key: value` pairs where a value is good if it is a
+    /// number, `title` is required, and keys are `title`, `a`, `b`, `c`.
+    fn check(pairs: &[(&str, &str)]) -> (Option<usize>, Vec<String>) {
+        let mut tree = Tree::new();
+        for (k, _) in pairs {
+            tree.add(0, Some(k.to_string()));
+        }
+        let (value, found) = recover(
+            &tree,
+            |dropped| {
+                let live: Vec<(usize, &(&str, &str))> = pairs
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| !dropped[i + 1])
+                    .collect();
+                for (i, (k, v)) in &live {
+                    if !["title", "a", "b", "c"].contains(k) {
+                        return Err(format!("unknown {k}@{}", i + 1));
+                    }
+                    if v.parse::<u32>().is_err() {
+                        return Err(format!("bad {k}@{}", i + 1));
+                    }
+                }
+                if !live.iter().any(|(_, (k, _))| *k == "title") {
+                    return Err("missing title".into());
+                }
+                Ok(live.len())
+            },
+            |e, _| {
+                if e == "missing title" {
+                    return Place::Missing {
+                        node: 0,
+                        key: "title".into(),
+                    };
+                }
+                let node = e.rsplit('@').next().unwrap().parse().unwrap();
+                let meant = (e.starts_with("unknown titel")).then(|| "title".to_string());
+                Place::Entry { node, meant }
+            },
+        );
+        (value, found.into_iter().map(|f| f.error).collect())
+    }
+
+    #[test]
+    fn every_bad_entry_is_found_once() {
+        let (v, errs) = check(&[("title", "1"), ("a", "x"), ("zz", "2"), ("c", "y")]);
+        assert_eq!(v, Some(1));
+        assert_eq!(errs, ["bad a@2", "unknown zz@3", "bad c@4"]);
+    }
+
+    #[test]
+    fn a_required_key_with_a_bad_value_is_not_also_missing() {
+        let (v, errs) = check(&[("a", "1"), ("title", "x"), ("b", "y")]);
+        assert_eq!(v, None);
+        assert_eq!(errs, ["bad title@2", "bad b@3"]);
+        // A misspelt required key is not missing either.
+        let (_, errs) = check(&[("titel", "1")]);
+        assert_eq!(errs, ["unknown titel@1"]);
+        // But a required key that is not there is.
+        let (_, errs) = check(&[("a", "x")]);
+        assert_eq!(errs, ["bad a@1", "missing title"]);
+    }
+}
