@@ -216,6 +216,18 @@ pub fn unknown_key_hint(name: &str, known: &[String]) -> String {
     }
 }
 
+/// The hint for a value that is not one of a fixed set: the closest one,
+/// and every one.
+pub fn one_of_hint(value: &str, allowed: &[String]) -> String {
+    let list = (allowed.iter().map(|a| format!("`{a}`")))
+        .collect::<Vec<_>>()
+        .join(", ");
+    match did_you_mean(value, allowed.iter().map(String::as_str)) {
+        Some(s) => format!("did you mean `{s}`? The values allowed here are {list}"),
+        None => format!("use one of {list}"),
+    }
+}
+
 /// A serde message without the names of Rust types (`expected struct
 /// FrontMatter`): a struct is what the format calls a mapping (`mapping`),
 /// an enum one of a set of words.
@@ -410,7 +422,7 @@ mod tests {
     }
 
     #[test]
-    fn hints_for_unknown_keys() {
+    fn hints_for_unknown_keys_and_values() {
         let known = ["duration".to_string(), "summary".to_string()];
         assert_eq!(
             unknown_key_hint("duraton", &known),
@@ -419,6 +431,15 @@ mod tests {
         assert_eq!(
             unknown_key_hint("colour", &known),
             "valid keys here are: duration, summary"
+        );
+        let kinds = ["reflection".to_string(), "quiz".to_string()];
+        assert_eq!(
+            one_of_hint("reflexion", &kinds),
+            "did you mean `reflection`? The values allowed here are `reflection`, `quiz`"
+        );
+        assert_eq!(
+            one_of_hint("trio", &kinds),
+            "use one of `reflection`, `quiz`"
         );
     }
 }

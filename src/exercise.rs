@@ -3,10 +3,13 @@
 //! generate the JSON Schema that `handbook schema` prints for editors.
 
 use std::collections::HashMap;
+use std::fmt;
 
 use rayon::prelude::*;
 use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
+use serde::de::{self, IntoDeserializer, MapAccess, SeqAccess, Unexpected, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::diag::{did_you_mean, Diagnostic, Severity};
 use crate::discover::TextFile;
@@ -145,11 +148,33 @@ impl GroupType {
 }
 
 /// `solo`, or a mapping with a size range: `{ type: small-group, min: 3, max: 5 }`.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum Group {
     Plain(GroupType),
     Sized(SizedGroup),
+}
+
+/// `group`, `steps` items and `answer` are read by their shape, so that a
+/// problem inside one is reported as what it is and where it is (serde's
+/// untagged enums say only that no shape fits, and not where).
+impl<'de> Deserialize<'de> for Group {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Shape;
+        impl<'de> Visitor<'de> for Shape {
+            type Value = Group;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("`solo`, `pairs`, `small-group` or `whole-group`, or a mapping with `type`, `min` and `max`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Group, E> {
+                GroupType::deserialize(v.into_deserializer()).map(Group::Plain)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Group, A::Error> {
+                SizedGroup::deserialize(MapAccessDeserializer::new(map)).map(Group::Sized)
+            }
+        }
+        d.deserialize_any(Shape)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
@@ -222,11 +247,33 @@ impl Difficulty {
 }
 
 /// A step: Markdown text, or a mapping with its timing.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum Step {
     Text(String),
     Timed(TimedStep),
+}
+
+impl<'de> Deserialize<'de> for Step {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Shape;
+        impl<'de> Visitor<'de> for Shape {
+            type Value = Step;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("Markdown text, or a mapping with `minutes` and `text`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Step, E> {
+                Ok(Step::Text(v.to_string()))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Step, E> {
+                Ok(Step::Text(v))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Step, A::Error> {
+                TimedStep::deserialize(MapAccessDeserializer::new(map)).map(Step::Timed)
+            }
+        }
+        d.deserialize_any(Shape)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
@@ -274,11 +321,37 @@ pub struct Question {
     pub explanation: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum Answer {
     One(#[schemars(range(min = 1))] u32),
     Many(#[schemars(length(min = 1))] Vec<u32>),
+}
+
+impl<'de> Deserialize<'de> for Answer {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Shape;
+        impl<'de> Visitor<'de> for Shape {
+            type Value = Answer;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a choice number counting from 1, or a list of them such as [1, 3]")
+            }
+            fn visit_u64<E: de::Error>(self, n: u64) -> Result<Answer, E> {
+                (u32::try_from(n).map(Answer::One))
+                    .map_err(|_| E::invalid_value(Unexpected::Unsigned(n), &self))
+            }
+            fn visit_i64<E: de::Error>(self, n: i64) -> Result<Answer, E> {
+                match u64::try_from(n) {
+                    Ok(n) => self.visit_u64(n),
+                    Err(_) => Err(E::invalid_value(Unexpected::Signed(n), &self)),
+                }
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Answer, A::Error> {
+                Vec::<u32>::deserialize(SeqAccessDeserializer::new(seq)).map(Answer::Many)
+            }
+        }
+        d.deserialize_any(Shape)
+    }
 }
 
 impl Answer {
@@ -375,8 +448,7 @@ pub fn parse_one(file: TextFile) -> Result<Exercise, Vec<Diagnostic>> {
             "start with `id:`, `title:`, `lesson:`, `kind:` and `duration:`",
         )]);
     }
-    let data: ExerciseFile = yaml::parse(text, Origin::new(&file.source, 0))
-        .map_err(|d| d.into_iter().map(untagged_hint).collect::<Vec<_>>())?;
+    let data: ExerciseFile = yaml::parse(text, Origin::new(&file.source, 0))?;
     let out = format!("exercises/{}.html", data.id);
     Ok(Exercise {
         data,
@@ -405,27 +477,6 @@ pub fn parse_all_with(
     }
     exercises.sort_by(|a, b| a.data.id.cmp(&b.data.id));
     (exercises, diags)
-}
-
-/// serde says "data did not match any variant of untagged enum Group":
-/// say instead what shapes are accepted.
-fn untagged_hint(d: Diagnostic) -> Diagnostic {
-    let shapes = [
-        ("enum Group", "`group` is `solo`, `pairs`, `small-group` or `whole-group`, or a mapping `{ type: small-group, min: 3, max: 5 }`"),
-        ("enum Step", "each step is Markdown text, or a mapping with `minutes:` and `text:`"),
-        ("enum Answer", "`answer` is a choice number counting from 1, or a list of them such as [1, 3]"),
-    ];
-    for (needle, hint) in shapes {
-        if d.message.contains(needle) {
-            let mut d = d;
-            d.message = d.message.replace(
-                "data did not match any variant of untagged ",
-                "value does not fit ",
-            );
-            return d.with_hint(hint);
-        }
-    }
-    d
 }
 
 /// Semantic checks, every problem located at its key: unique ids, existing

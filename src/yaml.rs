@@ -159,6 +159,12 @@ fn describe(
             .error_at(yaml, at, format!("missing required key `{name}`"))
             .with_hint(format!("add a line `{name}: …`"));
     }
+    if let Some(value) = between(rest, "unknown variant `", "`") {
+        let field = path.map_or(String::new(), |p| format!("`{p}`: "));
+        return origin
+            .error_at(yaml, pos, format!("{field}unknown value `{value}`"))
+            .with_hint(diag::one_of_hint(value, &expected_list(rest)));
+    }
     if msg.contains("tab character")
         || (msg.contains("found character that cannot start any token") && tab_near(yaml, pos))
     {

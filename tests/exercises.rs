@@ -134,7 +134,8 @@ fn validation_errors_are_exact_and_all_reported() {
         "content/ch/h.exercise.yaml:6:23",
         "group `min` (4) is larger than `max` (2)",
         "content/ch/i.exercise.yaml:4:7",
-        "unknown variant `lecture`",
+        "`kind`: unknown value `lecture`",
+        "use one of `reflection`, `discussion`, `role-play`, `field-exercise`, `self-assessment`, `quiz`",
         "11 errors",
     ]);
 }
@@ -537,4 +538,45 @@ fn every_problem_in_an_exercise_file_is_reported() {
         "content/ch/listen.exercise.yaml:10:14",
         "`questions[0].choices`: invalid type: string \"a\", expected a list",
     ]);
+}
+
+/// `group`, `steps` and `answer` take a word, a list or a mapping: a
+/// problem inside one is reported where it is, in the words of the README.
+#[test]
+fn problems_in_kind_group_steps_and_answers_are_located() {
+    let quiz = "questions:\n  - question: Q?\n    choices: [a, b]\n    answer: \"1\"\n";
+    let steps = "steps:\n  - Pair up.\n  - { minutes: 5, txt: Talk. }\n";
+    let b = book()
+        .file("content/ch/a.exercise.yaml", exercise("a", "group: trio\n"))
+        .file(
+            "content/ch/b.exercise.yaml",
+            exercise("b", "group:\n  type: small-group\n  maxx: 5\n"),
+        )
+        .file(
+            "content/ch/c.exercise.yaml",
+            exercise("c", quiz).replace("discussion", "quiz"),
+        )
+        .file(
+            "content/ch/d.exercise.yaml",
+            exercise("d", steps).replace("discussion", "reflexion"),
+        );
+    let run = b.check().fails(1).says(&[
+        "content/ch/a.exercise.yaml:6:8",
+        "`group`: unknown value `trio`",
+        "use one of `solo`, `pairs`, `small-group`, `whole-group`",
+        "content/ch/b.exercise.yaml:8:3",
+        "unknown key `maxx`",
+        "did you mean `max`?",
+        "content/ch/c.exercise.yaml:9:13",
+        "`questions[0].answer`: invalid type: string \"1\", expected a choice number counting from 1",
+        "content/ch/d.exercise.yaml:4:7",
+        "`kind`: unknown value `reflexion`",
+        "did you mean `reflection`? The values allowed here are `reflection`, `discussion`, `role-play`, `field-exercise`, `self-assessment`, `quiz`",
+        "content/ch/d.exercise.yaml:8:19",
+        "unknown key `txt`",
+        "did you mean `text`?",
+    ]);
+    for rust in ["enum", "variant", "struct"] {
+        assert!(!run.stderr.contains(rust), "{}", run.stderr);
+    }
 }
