@@ -17,7 +17,7 @@ use std::ops::Range;
 use serde::de::DeserializeOwned;
 use yaml_rust2::parser::{Event, Parser};
 
-use crate::diag::{self, did_you_mean, Diagnostic, Source};
+use crate::diag::{self, did_you_mean, offset_of, Diagnostic, Source};
 use crate::recover::{self, Place, Tree};
 
 /// Where a YAML text sits: the file it is in and its byte offset there
@@ -165,6 +165,14 @@ fn describe(
             .error_at(yaml, pos, format!("{field}unknown value `{value}`"))
             .with_hint(diag::one_of_hint(value, &expected_list(rest)));
     }
+    if let Some(at) = unclosed_quote(yaml, &raw) {
+        let quote = &yaml[at..at + 1];
+        return origin
+            .error_at(yaml, at, "unclosed quote")
+            .with_hint(format!(
+                "this quoted text is never closed: end it with `{quote}`, or remove the opening `{quote}`"
+            ));
+    }
     if msg.contains("tab character")
         || (msg.contains("found character that cannot start any token") && tab_near(yaml, pos))
     {
@@ -188,6 +196,21 @@ fn describe(
 /// serde_yaml appends " at line L column C" (and sometimes more context).
 fn without_location(raw: &str) -> &str {
     raw.find(" at line ").map_or(raw, |i| &raw[..i])
+}
+
+/// Where the quote opened, for libyaml's error about a quoted value that
+/// runs to the end of the text (it reports the end, which says little).
+fn unclosed_quote(yaml: &str, raw: &str) -> Option<usize> {
+    if !raw.contains("found unexpected end of stream") {
+        return None;
+    }
+    let context = raw
+        .split("while scanning a quoted scalar at line ")
+        .nth(1)?;
+    let (line, rest) = context.split_once(" column ")?;
+    let col: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    let at = offset_of(yaml, line.parse().ok()?, col.parse().ok()?);
+    yaml[at..].starts_with(['"', '\'']).then_some(at)
 }
 
 fn tab_near(yaml: &str, pos: usize) -> bool {
@@ -737,6 +760,15 @@ mod tests {
                 "4:5 missing required key `name`",
                 "2:1 missing required key `title`",
             ]
+        );
+    }
+
+    #[test]
+    fn a_syntax_error_is_reported_alone_where_it_starts() {
+        assert_eq!(each("title: \"a\nduration: x\n"), ["2:8 unclosed quote"]);
+        assert_eq!(
+            err("title: 'a\n").hint.as_deref(),
+            Some("this quoted text is never closed: end it with `'`, or remove the opening `'`")
         );
     }
 

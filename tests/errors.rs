@@ -641,3 +641,17 @@ fn every_problem_in_a_front_matter_is_reported() {
     ]);
     assert!(!run.stderr.contains("missing"), "{}", run.stderr);
 }
+
+/// An unclosed quote is reported where it opens, not where the text ends.
+#[test]
+fn an_unclosed_quote_is_reported_where_it_opens() {
+    broken(
+        "content/x.md",
+        "---\ntitle: \"Second\nduration: 10\n---\nBody\n",
+    )
+    .says(&[
+        "content/x.md:2:8",
+        "unclosed quote",
+        "this quoted text is never closed",
+    ]);
+}
