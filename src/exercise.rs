@@ -377,6 +377,8 @@ pub struct Exercise {
     pub lesson: Option<usize>,
     /// Key positions in the file, worked out on first use.
     locator: std::sync::OnceLock<std::sync::Arc<Locator>>,
+    /// The file failed to parse: this stands in for it (see [`stand_in`]).
+    pub broken: bool,
 }
 
 impl Exercise {
@@ -456,6 +458,42 @@ pub fn parse_one(file: TextFile) -> Result<Exercise, Vec<Diagnostic>> {
         out,
         lesson: None,
         locator: Default::default(),
+        broken: false,
+    })
+}
+
+/// An exercise file that fails to parse but names its `id` stays in the
+/// book under that id, so that the lessons and workshops that place it do
+/// not each report an error of their own (the build fails on the file's
+/// errors anyway). It is left out of every check.
+fn stand_in(file: TextFile) -> Option<Exercise> {
+    let id = yaml::top_level_text(&file.source.text, "id")?;
+    Some(Exercise {
+        out: format!("exercises/{id}.html"),
+        data: ExerciseFile {
+            title: id.clone(),
+            id,
+            lesson: String::new(),
+            kind: Kind::Reflection,
+            duration: 0,
+            group: None,
+            difficulty: None,
+            audience: None,
+            competencies: Vec::new(),
+            tags: Vec::new(),
+            objectives: Vec::new(),
+            materials: Vec::new(),
+            preparation: None,
+            steps: Vec::new(),
+            debrief: Vec::new(),
+            facilitator_notes: None,
+            variations: Vec::new(),
+            questions: Vec::new(),
+        },
+        file,
+        lesson: None,
+        locator: Default::default(),
+        broken: true,
     })
 }
 
@@ -465,14 +503,23 @@ pub fn parse_all_with(
     files: Vec<TextFile>,
     parse: &(dyn Fn(TextFile) -> Result<Exercise, Vec<Diagnostic>> + Sync),
 ) -> (Vec<Exercise>, Vec<Diagnostic>) {
-    let results: Vec<Result<Exercise, Vec<Diagnostic>>> =
-        files.into_par_iter().map(parse).collect();
+    let results: Vec<Result<Exercise, (Vec<Diagnostic>, TextFile)>> = files
+        .into_par_iter()
+        .map(|f| {
+            // The text is shared: keeping the file costs a name.
+            let kept = f.clone();
+            parse(f).map_err(|d| (d, kept))
+        })
+        .collect();
     let mut exercises = Vec::new();
     let mut diags = Vec::new();
     for r in results {
         match r {
             Ok(e) => exercises.push(e),
-            Err(d) => diags.extend(d),
+            Err((d, file)) => {
+                diags.extend(d);
+                exercises.extend(stand_in(file));
+            }
         }
     }
     exercises.sort_by(|a, b| a.data.id.cmp(&b.data.id));
@@ -485,7 +532,7 @@ pub fn validate(exercises: &mut [Exercise], book: &Book) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     let mut first: HashMap<String, String> = HashMap::new();
     let lesson_ids: Vec<&str> = book.lessons().map(|p| p.id.as_str()).collect();
-    for ex in exercises.iter_mut() {
+    for ex in exercises.iter_mut().filter(|e| !e.broken) {
         let d = &ex.data;
         let (file, cell) = (&ex.file, &ex.locator);
         // Key positions are worked out only when there is something to report.

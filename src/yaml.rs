@@ -113,6 +113,14 @@ pub fn is_empty_document(yaml: &str) -> bool {
     })
 }
 
+/// The text of a top-level key's value when it is a plain value, for
+/// naming what a file that fails to parse is about.
+pub fn top_level_text(yaml: &str, key: &str) -> Option<String> {
+    let o = Outline::new(yaml);
+    let entry = (o.tree.children(0).iter()).find(|&&c| o.tree.key(c) == Some(key))?;
+    o.spots[*entry].scalar.clone()
+}
+
 /// A serde_yaml error as a located diagnostic with a hint. Positions are
 /// byte offsets, which stay true in a text with entries blanked out.
 fn describe(
@@ -284,6 +292,8 @@ struct Spot {
     close: usize,
     /// A block list (`- item` lines), whose items start at their `-`.
     block_list: bool,
+    /// The value, when it is a plain one.
+    scalar: Option<String>,
 }
 
 enum Frame {
@@ -395,6 +405,7 @@ impl Outline {
                 // A second document: serde_yaml refuses it anyway.
                 None => continue,
             };
+            o.spots[node].scalar = scalar;
             match opens {
                 Some(Opens::Map) => stack.push(Frame::Map { node, entry: None }),
                 Some(Opens::List { block }) => {
@@ -686,6 +697,11 @@ mod tests {
                 "3",
             ]
         );
+        assert_eq!(
+            top_level_text("id: x\ntitle: [a]\n", "id").as_deref(),
+            Some("x")
+        );
+        assert_eq!(top_level_text("id: x\ntitle: [a]\n", "title"), None);
     }
 
     #[derive(serde::Deserialize, Debug)]

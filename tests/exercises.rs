@@ -136,7 +136,7 @@ fn validation_errors_are_exact_and_all_reported() {
         "content/ch/i.exercise.yaml:4:7",
         "`kind`: unknown value `lecture`",
         "use one of `reflection`, `discussion`, `role-play`, `field-exercise`, `self-assessment`, `quiz`",
-        "11 errors",
+        "10 errors",
     ]);
 }
 
@@ -579,4 +579,26 @@ fn problems_in_kind_group_steps_and_answers_are_located() {
     for rust in ["enum", "variant", "struct"] {
         assert!(!run.stderr.contains(rust), "{}", run.stderr);
     }
+}
+
+/// An exercise file with a mistake is one error: the lessons and workshops
+/// that place it do not also report it missing, and nothing is written.
+#[test]
+fn a_broken_exercise_file_is_one_error() {
+    let b = book()
+        .file(
+            "content/ch/listen.exercise.yaml",
+            exercise("listen", "").replace("discussion", "reflexion"),
+        )
+        .file(
+            "content/workshops/day.yaml",
+            "title: Day\nstart: \"09:00\"\nsessions:\n  - exercise: listen\n",
+        );
+    let run = b.build().fails(1).says(&[
+        "content/ch/listen.exercise.yaml:4:7",
+        "`kind`: unknown value `reflexion`",
+        "build failed: 1 error",
+    ]);
+    assert!(!run.stderr.contains("no exercise"), "{}", run.stderr);
+    assert!(!b.exists(""), "nothing is written");
 }
