@@ -2,11 +2,15 @@
 
 use std::path::{Path, PathBuf};
 
+use std::ops::Range;
+
 use serde::Deserialize;
+use toml::de::{DeArray, DeTable, DeValue};
 use toml::Spanned;
 
-use crate::diag::{did_you_mean, Diagnostic, Failure, Source};
+use crate::diag::{self, did_you_mean, Diagnostic, Failure, Source};
 use crate::fsx;
+use crate::recover::{self, Place, Tree};
 
 /// Which audience a build is for. Facilitator-only text (exercise notes,
 /// debrief guidance, run-sheets, `[!FACILITATOR]` callouts) reaches only the
@@ -249,7 +253,223 @@ pub fn io_diag(e: fsx::FsError) -> Diagnostic {
 }
 
 fn parse_book(source: &Source) -> Result<BookToml, Failure> {
-    let book: BookToml = toml::from_str(&source.text).map_err(|e| toml_error(source, &e))?;
+    let (book, mut errors) = match toml::from_str::<BookToml>(&source.text) {
+        Ok(book) => (Some(book), Vec::new()),
+        Err(_) => every_problem(source),
+    };
+    // The values that parsed are checked too, so that every problem comes
+    // in one run.
+    if let Some(book) = &book {
+        errors.extend(check(source, book));
+    }
+    diag::sort(&mut errors);
+    match book {
+        Some(book) if errors.is_empty() => Ok(book),
+        _ => Err(Failure {
+            diagnostics: errors,
+        }),
+    }
+}
+
+/// Every problem of a `book.toml` that failed to parse, and its values
+/// without the entries they are in (see [`crate::recover`]): a syntax
+/// error alone, or every unknown key and bad value.
+fn every_problem(source: &Source) -> (Option<BookToml>, Vec<Diagnostic>) {
+    let table = match DeTable::parse(&source.text) {
+        Ok(t) => t,
+        Err(e) => return (None, vec![toml_error(source, &e, None)]),
+    };
+    let outline = Outline::new(&table);
+    let (book, found) = recover::recover(
+        &outline.tree,
+        |dropped| {
+            let root = Spanned::new(table.span(), outline.without(table.get_ref(), dropped));
+            BookToml::deserialize(toml::de::Deserializer::from(root))
+        },
+        |e, dropped| outline.place(e, dropped),
+    );
+    let diags = (found.iter())
+        .map(|f| toml_error(source, &f.error, Some(outline.key_of(&f.place))))
+        .collect();
+    (book, diags)
+}
+
+/// The entries of a TOML document (see [`Tree`]) and where each one is.
+struct Outline {
+    tree: Tree,
+    /// The key's span; a list item's own.
+    key_spans: Vec<Range<usize>>,
+    value_spans: Vec<Range<usize>>,
+}
+
+impl Outline {
+    fn new(root: &Spanned<DeTable<'_>>) -> Outline {
+        let mut o = Outline {
+            tree: Tree::new(),
+            key_spans: vec![root.span()],
+            value_spans: vec![root.span()],
+        };
+        o.add_entries_of(0, root.get_ref());
+        o
+    }
+
+    /// Numbers the entries in the order [`Outline::without`] meets them.
+    fn add_entries_of(&mut self, node: usize, table: &DeTable<'_>) {
+        for (k, v) in table.iter() {
+            let n = self.tree.add(node, Some(k.get_ref().to_string()));
+            self.key_spans.push(k.span());
+            self.add_value(n, v);
+        }
+    }
+
+    fn add_value(&mut self, node: usize, v: &Spanned<DeValue<'_>>) {
+        self.value_spans.push(v.span());
+        match v.get_ref() {
+            DeValue::Table(t) => self.add_entries_of(node, t),
+            DeValue::Array(a) => {
+                for item in a.iter() {
+                    let n = self.tree.add(node, None);
+                    self.key_spans.push(item.span());
+                    self.add_value(n, item);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The document without the `dropped` entries.
+    fn without<'i>(&self, table: &DeTable<'i>, dropped: &[bool]) -> DeTable<'i> {
+        let mut next = 1;
+        without_in(table, dropped, &mut next)
+    }
+
+    /// Where a problem is: at the key or value its span is, the innermost.
+    fn place(&self, e: &toml::de::Error, dropped: &[bool]) -> Place {
+        let Some(span) = e.span() else {
+            return Place::Nowhere;
+        };
+        let msg = e.message();
+        let live = |n: &usize| {
+            let mut m = *n;
+            while m != 0 {
+                if dropped[m] {
+                    return false;
+                }
+                m = self.tree.parent(m);
+            }
+            true
+        };
+        let at_value = (0..self.tree.len())
+            .rev()
+            .filter(live)
+            .find(|&n| self.value_spans[n] == span);
+        if let Some(key) = between(msg, "missing field `", "`") {
+            return Place::Missing {
+                node: at_value.unwrap_or(0),
+                key: key.to_string(),
+            };
+        }
+        if let Some(key) = between(msg, "unknown field `", "`") {
+            let expected = expected_list(msg);
+            let node = (1..self.tree.len())
+                .filter(live)
+                .find(|&n| self.key_spans[n] == span && self.tree.key(n) == Some(key));
+            return match node {
+                Some(node) => Place::Entry {
+                    node,
+                    meant: did_you_mean(key, expected.iter().map(String::as_str))
+                        .map(str::to_string),
+                },
+                None => Place::Nowhere,
+            };
+        }
+        let about_a_value = [
+            "invalid type",
+            "invalid value",
+            "invalid length",
+            "unknown variant",
+            "wanted string or table",
+        ];
+        match at_value {
+            Some(node) if about_a_value.iter().any(|s| msg.starts_with(s)) => {
+                Place::Entry { node, meant: None }
+            }
+            _ => Place::Nowhere,
+        }
+    }
+
+    /// The key a problem concerns: a list item's is its list's.
+    fn key_of(&self, place: &Place) -> String {
+        let mut n = match place {
+            Place::Entry { node, .. } | Place::Missing { node, .. } => *node,
+            Place::Nowhere => 0,
+        };
+        while n != 0 && self.tree.key(n).is_none() {
+            n = self.tree.parent(n);
+        }
+        self.tree.key(n).unwrap_or_default().to_string()
+    }
+}
+
+fn without_in<'i>(table: &DeTable<'i>, dropped: &[bool], next: &mut usize) -> DeTable<'i> {
+    let mut out = DeTable::new();
+    for (k, v) in table.iter() {
+        let n = *next;
+        *next += 1;
+        // Numbered in full, dropped or not, as the outline was.
+        let inner = value_without(v, dropped, next);
+        if !dropped[n] {
+            out.insert(k.clone(), inner);
+        }
+    }
+    out
+}
+
+fn value_without<'i>(
+    v: &Spanned<DeValue<'i>>,
+    dropped: &[bool],
+    next: &mut usize,
+) -> Spanned<DeValue<'i>> {
+    let inner = match v.get_ref() {
+        DeValue::Table(t) => DeValue::Table(without_in(t, dropped, next)),
+        DeValue::Array(a) => {
+            let mut items = Vec::new();
+            for item in a.iter() {
+                let n = *next;
+                *next += 1;
+                let kept = value_without(item, dropped, next);
+                if !dropped[n] {
+                    items.push(kept);
+                }
+            }
+            DeValue::Array(items.into_iter().collect::<DeArray>())
+        }
+        other => other.clone(),
+    };
+    Spanned::new(v.span(), inner)
+}
+
+fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
+    let i = s.find(start)? + start.len();
+    let j = s[i..].find(end)? + i;
+    Some(&s[i..j])
+}
+
+/// The names in backticks after "expected" in a serde message.
+fn expected_list(msg: &str) -> Vec<String> {
+    let Some(i) = msg.find("expected ") else {
+        return Vec::new();
+    };
+    msg[i..]
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect()
+}
+
+/// The checks of values that parsed.
+fn check(source: &Source, book: &BookToml) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
     if book.title.trim().is_empty() {
         let at = source.text.find("title").unwrap_or(0);
@@ -304,13 +524,7 @@ fn parse_book(source: &Source) -> Result<BookToml, Failure> {
                 .with_hint("list at least one: [\"participant\"]"),
         );
     }
-    if errors.is_empty() {
-        Ok(book)
-    } else {
-        Err(Failure {
-            diagnostics: errors,
-        })
-    }
+    errors
 }
 
 pub fn is_hex_color(c: &str) -> bool {
@@ -318,17 +532,19 @@ pub fn is_hex_color(c: &str) -> bool {
     matches!(hex.len(), 3 | 6) && hex.chars().all(|ch| ch.is_ascii_hexdigit())
 }
 
-fn toml_error(source: &Source, e: &toml::de::Error) -> Failure {
+/// A TOML error as a located diagnostic with a hint; `key` is the key it
+/// concerns, when known.
+fn toml_error(source: &Source, e: &toml::de::Error, key: Option<String>) -> Diagnostic {
     let span = e.span().unwrap_or(0..0);
     let msg = e.message().trim().to_string();
-    let d = if let Some(rest) = msg.strip_prefix("unknown field `") {
+    let named = |m: &str| match key.as_deref() {
+        Some(k) if !k.is_empty() => format!("`{k}`: {m}"),
+        _ => m.to_string(),
+    };
+    if let Some(rest) = msg.strip_prefix("unknown field `") {
         let name = rest.split('`').next().unwrap_or("");
-        let expected: Vec<&str> = rest.split('`').skip(2).step_by(2).collect();
-        let d = Diagnostic::error_at(source, span, format!("unknown key `{name}` in book.toml"));
-        match did_you_mean(name, expected.iter().copied()) {
-            Some(s) => d.with_hint(format!("did you mean `{s}`?")),
-            None => d.with_hint(format!("valid keys here are: {}", expected.join(", "))),
-        }
+        Diagnostic::error_at(source, span, format!("unknown key `{name}` in book.toml"))
+            .with_hint(diag::unknown_key_hint(name, &expected_list(&msg)))
     } else if msg.starts_with("duplicate key") {
         Diagnostic::error_at(source, span, "duplicate key in book.toml")
             .with_hint("each key may appear only once")
@@ -340,13 +556,23 @@ fn toml_error(source: &Source, e: &toml::de::Error) -> Failure {
             format!("missing required key `{name}` in book.toml"),
         )
         .with_hint(format!("add `{name} = \"…\"`"))
-    } else if msg.starts_with("unknown variant") {
-        Diagnostic::error_at(source, span, msg.clone()).with_hint("use one of the values listed")
+    } else if let Some(value) = between(&msg, "unknown variant `", "`") {
+        Diagnostic::error_at(source, span, named(&format!("unknown value `{value}`")))
+            .with_hint(diag::one_of_hint(value, &expected_list(&msg)))
+    } else if ["invalid type", "invalid value", "invalid length"]
+        .iter()
+        .any(|s| msg.starts_with(s))
+    {
+        Diagnostic::error_at(
+            source,
+            span,
+            named(&diag::without_type_names(&msg, "a table")),
+        )
+        .with_hint("check the value's type against the `book.toml` section of the README")
     } else {
         Diagnostic::error_at(source, span, msg)
             .with_hint("check the TOML syntax and value types against the README")
-    };
-    d.into()
+    }
 }
 
 /// Where `edition` goes when the output folder is `base`: the participant
@@ -388,6 +614,46 @@ mod tests {
         assert_eq!((d.line, d.col), (3, 1));
         assert_eq!(d.message, "unknown key `accent-colour` in book.toml");
         assert_eq!(d.hint.as_deref(), Some("did you mean `accent-color`?"));
+    }
+
+    fn each(toml: &str) -> Vec<String> {
+        let f = Config::from_toml(Path::new("/x"), toml).unwrap_err();
+        (f.diagnostics.iter())
+            .map(|d| format!("{}:{} {}", d.line, d.col, d.message))
+            .collect()
+    }
+
+    #[test]
+    fn every_problem_is_reported_and_the_rest_still_checked() {
+        assert_eq!(
+            each("title = 'T'\norganization = 'x'\n[build]\neditions = ['participant', 'trainer']\n[search]\nenabld = true\n[branding]\naccent-color = 'green'\n"),
+            [
+                "2:1 unknown key `organization` in book.toml",
+                "4:28 `editions`: unknown value `trainer`",
+                "6:1 unknown key `enabld` in book.toml",
+                "8:16 `green` is not a colour",
+            ]
+        );
+        // A list left empty by its bad items is not also empty.
+        assert_eq!(
+            each("title = 'T'\n[build]\neditions = ['trainer']\n"),
+            ["3:13 `editions`: unknown value `trainer`"]
+        );
+        // A required key with a bad value is not also missing.
+        assert_eq!(
+            each("title = 42\ntheme = []\n"),
+            [
+                "1:9 `title`: invalid type: integer `42`, expected a string",
+                "2:9 `theme`: invalid type: sequence, expected a string",
+            ]
+        );
+        assert_eq!(
+            each("theme = 'x'\n[branding]\nlogo = 1\n"),
+            [
+                "1:1 missing required key `title` in book.toml",
+                "3:8 `logo`: invalid type: integer `1`, expected path string",
+            ]
+        );
     }
 
     #[test]

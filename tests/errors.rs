@@ -655,3 +655,29 @@ fn an_unclosed_quote_is_reported_where_it_opens() {
         "this quoted text is never closed",
     ]);
 }
+
+/// Every problem in book.toml is reported in one run, each at its place.
+#[test]
+fn every_problem_in_book_toml_is_reported() {
+    Book::new()
+        .file(
+            "book.toml",
+            "title = 42\norganization = \"x\"\n[build]\neditions = [\"participant\", \"trainer\"]\n[search]\nenabld = true\n",
+        )
+        .check()
+        .fails(1)
+        .says(&[
+            "book.toml:1:9",
+            "`title`: invalid type: integer `42`, expected a string",
+            "book.toml:2:1",
+            "unknown key `organization` in book.toml",
+            "did you mean `organisation`?",
+            "book.toml:4:28",
+            "`editions`: unknown value `trainer`",
+            "use one of `participant`, `facilitator`",
+            "book.toml:6:1",
+            "unknown key `enabld` in book.toml",
+            "did you mean `enabled`?",
+            "4 errors",
+        ]);
+}
