@@ -103,12 +103,28 @@ pub fn parse_page(file: TextFile) -> Result<ParsedPage, Vec<Diagnostic>> {
         .with_hint("add at least `title: Your title`")]);
     }
     let front: FrontMatter = yaml::parse(yaml_text, Origin::new(src, range.start))?;
+    let mut errors = Vec::new();
+    // Key positions are worked out only when there is something to report.
+    let error_at = |key: &str, message: String| {
+        let at = yaml::Locator::new(yaml_text).key(key).unwrap_or(0);
+        Origin::new(src, range.start).error_at(yaml_text, at, message)
+    };
     if front.title.trim().is_empty() {
-        let loc = yaml::Locator::new(yaml_text);
-        let at = loc.key("title").unwrap_or(0);
-        return Err(vec![Origin::new(src, range.start)
-            .error_at(yaml_text, at, "the title is empty")
-            .with_hint("give the page a title")]);
+        errors.push(
+            error_at("title", "the title is empty".into()).with_hint("give the page a title"),
+        );
+    }
+    if let Some(d) = front.duration.filter(|&d| d > crate::workshop::MAX_MINUTES) {
+        errors.push(
+            error_at(
+                "duration",
+                format!("a duration of {d} minutes is longer than a day"),
+            )
+            .with_hint("give the time in whole minutes, at most 1440"),
+        );
+    }
+    if !errors.is_empty() {
+        return Err(errors);
     }
     Ok(ParsedPage {
         file,

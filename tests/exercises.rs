@@ -505,6 +505,7 @@ fn all_pages_lists_exercises_and_workshops() {
 fn durations_longer_than_a_day_are_refused() {
     let b = book()
         .file("content/ch/listen.exercise.yaml", exercise("listen", "").replace("duration: 20", "duration: 5000"))
+        .file("content/ch/long.md", "---\ntitle: Long\nduration: 1441\n---\nText.\n")
         .file(
             "content/workshops/day.yaml",
             "title: Day\nstart: \"09:00\"\nsessions:\n  - activity: Long\n    duration: 4294967295\n  - activity: Short\n    duration: 2\n",
@@ -514,6 +515,9 @@ fn durations_longer_than_a_day_are_refused() {
         "a duration of 5000 minutes is longer than a day",
         "content/workshops/day.yaml:5:",
         "a session of 4294967295 minutes is longer than a day",
+        "content/ch/long.md:3:1",
+        "a duration of 1441 minutes is longer than a day",
+        "give the time in whole minutes, at most 1440",
     ]);
 }
 
