@@ -36,6 +36,8 @@ pub struct ParsedPage {
     pub front: FrontMatter,
     /// Byte offset where the Markdown body starts.
     pub body_offset: usize,
+    /// The front matter failed to parse: this stands in for it (see [`stand_in`]).
+    pub broken: bool,
 }
 
 impl ParsedPage {
@@ -130,6 +132,7 @@ pub fn parse_page(file: TextFile) -> Result<ParsedPage, Vec<Diagnostic>> {
         file,
         front,
         body_offset,
+        broken: false,
     })
 }
 
@@ -184,6 +187,7 @@ fn stand_in(file: TextFile) -> ParsedPage {
             ..FrontMatter::default()
         },
         body_offset,
+        broken: true,
     }
 }
 

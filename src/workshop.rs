@@ -219,12 +219,16 @@ pub fn build_all(
                 )
             };
             let Some(minutes) = item.duration.or(own) else {
-                err(
-                    &path,
-                    Severity::Error,
-                    "this session has no duration".into(),
-                    "add `duration:` in minutes".into(),
-                );
+                // A lesson whose front matter failed has no duration to
+                // give, and its error is reported already.
+                if !matches!(what, SlotWhat::Lesson(p) if book.pages[p].parsed.broken) {
+                    err(
+                        &path,
+                        Severity::Error,
+                        "this session has no duration".into(),
+                        "add `duration:` in minutes".into(),
+                    );
+                }
                 continue;
             };
             if minutes > MAX_MINUTES {

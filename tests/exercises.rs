@@ -521,6 +521,26 @@ fn durations_longer_than_a_day_are_refused() {
     ]);
 }
 
+/// A workshop session of a lesson whose front matter has an error (here,
+/// a duration over a day) does not also report that it has no duration.
+#[test]
+fn a_session_of_a_broken_lesson_is_not_also_without_a_duration() {
+    let b = book()
+        .file(
+            "content/ch/long.md",
+            "---\ntitle: Long\nduration: 5000\n---\nText.\n",
+        )
+        .file(
+            "content/workshops/day.yaml",
+            "title: Day\nstart: \"09:00\"\nsessions:\n  - lesson: ch/long\n",
+        );
+    let run = b.check().fails(1).says(&[
+        "content/ch/long.md:3:1",
+        "a duration of 5000 minutes is longer than a day",
+    ]);
+    assert!(!run.stderr.contains("no duration"), "{}", run.stderr);
+}
+
 /// Every problem in an exercise file is reported in one run, each at its
 /// own key.
 #[test]
