@@ -48,7 +48,7 @@ pub struct BookToml {
     pub organisation: String,
     /// BCP 47 language tag (`en`, `de`, `fr-CA`): sets `<html lang>` and the search stemmer.
     #[serde(default = "default_language")]
-    pub language: String,
+    pub language: Spanned<String>,
     /// Where the site will be published. Optional: the site never needs it to work.
     #[serde(default)]
     pub base_url: Option<Spanned<String>>,
@@ -138,8 +138,8 @@ impl Default for BuildOptions {
     }
 }
 
-fn default_language() -> String {
-    "en".into()
+fn default_language() -> Spanned<String> {
+    Spanned::new(0..0, "en".into())
 }
 fn default_theme() -> Spanned<String> {
     Spanned::new(0..0, "default".into())
@@ -162,6 +162,8 @@ pub struct Config {
     pub book: BookToml,
     /// `book.toml` as read, for located errors about its values.
     pub book_source: Source,
+    /// What is questionable in `book.toml` but does not stop a build.
+    pub warnings: Vec<Diagnostic>,
     pub edition: Edition,
     /// The output folder (absolute or relative to the working directory).
     pub out_dir: PathBuf,
@@ -201,13 +203,14 @@ impl Config {
         let bytes = fsx::read(&path).map_err(io_diag)?;
         let text = crate::discover::decode(&bytes, "book.toml").map_err(Failure::from)?;
         let source = Source::new("book.toml", text);
-        let book = parse_book(&source)?;
+        let (book, warnings) = parse_book(&source)?;
         let out_dir = root.join(book.output_dir.get_ref());
         let drafts = book.build.drafts;
         Ok(Config {
             root: root.to_path_buf(),
             book,
             book_source: source,
+            warnings,
             edition: Edition::Participant,
             out_dir,
             drafts,
@@ -223,13 +226,14 @@ impl Config {
     /// the given `book.toml` text.
     pub fn from_toml(root: &Path, toml_text: &str) -> Result<Config, Failure> {
         let source = Source::new("book.toml", toml_text.to_string());
-        let book = parse_book(&source)?;
+        let (book, warnings) = parse_book(&source)?;
         let out_dir = root.join(book.output_dir.get_ref());
         let drafts = book.build.drafts;
         Ok(Config {
             root: root.to_path_buf(),
             book,
             book_source: source,
+            warnings,
             edition: Edition::Participant,
             out_dir,
             drafts,
@@ -252,7 +256,8 @@ pub fn io_diag(e: fsx::FsError) -> Diagnostic {
     .with_hint(hint)
 }
 
-fn parse_book(source: &Source) -> Result<BookToml, Failure> {
+/// The book, and its warnings; or every problem, warnings included.
+fn parse_book(source: &Source) -> Result<(BookToml, Vec<Diagnostic>), Failure> {
     let (book, mut errors) = match toml::from_str::<BookToml>(&source.text) {
         Ok(book) => (Some(book), Vec::new()),
         Err(_) => every_problem(source),
@@ -264,7 +269,7 @@ fn parse_book(source: &Source) -> Result<BookToml, Failure> {
     }
     diag::sort(&mut errors);
     match book {
-        Some(book) if errors.is_empty() => Ok(book),
+        Some(book) if !errors.iter().any(Diagnostic::is_error) => Ok((book, errors)),
         _ => Err(Failure {
             diagnostics: errors,
         }),
@@ -471,6 +476,39 @@ fn expected_list(msg: &str) -> Vec<String> {
 /// The checks of values that parsed.
 fn check(source: &Source, book: &BookToml) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
+    let language = &book.language;
+    if !is_language_code(language.get_ref()) {
+        let about = "`language` is an ISO 639-1 code, with a region if you like (\"en\", \"de\", \"fr-CA\"): it sets the pages' language for browsers and screen readers, and the search's stemmer and stop words";
+        let hint = match crate::search::text::code_of(language.get_ref()) {
+            Some(code) => format!("did you mean \"{code}\"? {about}"),
+            None => about.to_string(),
+        };
+        errors.push(
+            Diagnostic::warning_at(
+                source,
+                language.span(),
+                format!("`{}` is not a known language code", language.get_ref()),
+            )
+            .with_hint(hint),
+        );
+    }
+    if let Some(logo) = &book.branding.logo {
+        let ext = (logo.get_ref().extension()).map(|e| e.to_string_lossy().to_ascii_lowercase());
+        if !ext.is_some_and(|e| IMAGE_EXTENSIONS.contains(&e.as_str())) {
+            errors.push(
+                Diagnostic::error_at(
+                    source,
+                    logo.span(),
+                    format!("the logo `{}` is not an image", logo.get_ref().display()),
+                )
+                .with_hint(format!(
+                    "the logo is shown by the browser: use a .{} or .{} file",
+                    IMAGE_EXTENSIONS[..IMAGE_EXTENSIONS.len() - 1].join(", ."),
+                    IMAGE_EXTENSIONS[IMAGE_EXTENSIONS.len() - 1],
+                )),
+            );
+        }
+    }
     if book.title.trim().is_empty() {
         let at = source.text.find("title").unwrap_or(0);
         errors.push(
@@ -525,6 +563,34 @@ fn check(source: &Source, book: &BookToml) -> Vec<Diagnostic> {
         );
     }
     errors
+}
+
+/// Image types every browser shows, by file extension.
+const IMAGE_EXTENSIONS: [&str; 8] = ["png", "jpg", "jpeg", "gif", "svg", "webp", "avif", "ico"];
+
+/// The ISO 639-1 language codes, sorted.
+const ISO_639_1: [&str; 183] = [
+    "aa", "ab", "ae", "af", "ak", "am", "an", "ar", "as", "av", "ay", "az", "ba", "be", "bg", "bi",
+    "bm", "bn", "bo", "br", "bs", "ca", "ce", "ch", "co", "cr", "cs", "cu", "cv", "cy", "da", "de",
+    "dv", "dz", "ee", "el", "en", "eo", "es", "et", "eu", "fa", "ff", "fi", "fj", "fo", "fr", "fy",
+    "ga", "gd", "gl", "gn", "gu", "gv", "ha", "he", "hi", "ho", "hr", "ht", "hu", "hy", "hz", "ia",
+    "id", "ie", "ig", "ii", "ik", "io", "is", "it", "iu", "ja", "jv", "ka", "kg", "ki", "kj", "kk",
+    "kl", "km", "kn", "ko", "kr", "ks", "ku", "kv", "kw", "ky", "la", "lb", "lg", "li", "ln", "lo",
+    "lt", "lu", "lv", "mg", "mh", "mi", "mk", "ml", "mn", "mr", "ms", "mt", "my", "na", "nb", "nd",
+    "ne", "ng", "nl", "nn", "no", "nr", "nv", "ny", "oc", "oj", "om", "or", "os", "pa", "pi", "pl",
+    "ps", "pt", "qu", "rm", "rn", "ro", "ru", "rw", "sa", "sc", "sd", "se", "sg", "si", "sk", "sl",
+    "sm", "sn", "so", "sq", "sr", "ss", "st", "su", "sv", "sw", "ta", "te", "tg", "th", "ti", "tk",
+    "tl", "tn", "to", "tr", "ts", "tt", "tw", "ty", "ug", "uk", "ur", "uz", "ve", "vi", "vo", "wa",
+    "wo", "xh", "yi", "yo", "za", "zh", "zu",
+];
+
+/// Whether a language tag starts with an ISO 639-1 code: `en`, `fr-CA`,
+/// `pt_BR` (any case).
+fn is_language_code(tag: &str) -> bool {
+    let primary = tag.split(['-', '_']).next().unwrap_or("");
+    ISO_639_1
+        .binary_search(&primary.to_ascii_lowercase().as_str())
+        .is_ok()
 }
 
 pub fn is_hex_color(c: &str) -> bool {
@@ -654,6 +720,17 @@ mod tests {
                 "3:8 `logo`: invalid type: integer `1`, expected path string",
             ]
         );
+    }
+
+    #[test]
+    fn language_codes() {
+        assert!(ISO_639_1.windows(2).all(|w| w[0] < w[1]), "sorted");
+        for ok in ["en", "de", "fr-CA", "pt_BR", "EN-gb", "zu"] {
+            assert!(is_language_code(ok), "{ok}");
+        }
+        for bad in ["xx", "", "english", "eng", "-en", "e"] {
+            assert!(!is_language_code(bad), "{bad}");
+        }
     }
 
     #[test]

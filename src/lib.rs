@@ -198,7 +198,7 @@ fn pipeline(
         last: Instant::now(),
         timings: Vec::new(),
     };
-    let mut diags: Vec<Diagnostic> = Vec::new();
+    let mut diags: Vec<Diagnostic> = config.warnings.clone();
     let has_errors = |d: &[Diagnostic]| d.iter().any(Diagnostic::is_error);
 
     // 2. discover

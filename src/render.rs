@@ -408,7 +408,7 @@ pub fn site_view<'a>(
         title: &b.title,
         description: &b.description,
         organisation: &b.organisation,
-        language: &b.language,
+        language: b.language.get_ref(),
         accent: b
             .branding
             .accent_color

@@ -681,3 +681,38 @@ fn every_problem_in_book_toml_is_reported() {
             "4 errors",
         ]);
 }
+
+/// A `language` that is not a language code is a warning (it sets
+/// `<html lang>` and the search's stemmer, and a build still works); a
+/// logo the browser cannot show is an error. Both at their value.
+#[test]
+fn language_and_logo_are_checked() {
+    Book::new()
+        .file("book.toml", "title = \"T\"\nlanguage = \"English\"\n")
+        .build()
+        .ok()
+        .says(&[
+            "book.toml:2:12",
+            "warning: `English` is not a known language code",
+            "did you mean \"en\"?",
+        ]);
+    Book::new()
+        .file("book.toml", "title = \"T\"\nlanguage = \"fr-CA\"\n")
+        .build()
+        .ok()
+        .no_warnings();
+    let b = Book::new()
+        .file(
+            "book.toml",
+            "title = \"T\"\nlanguage = \"xx\"\n[branding]\nlogo = \"notes.txt\"\n",
+        )
+        .file("notes.txt", "not an image");
+    b.build().fails(1).says(&[
+        "book.toml:2:12",
+        "warning: `xx` is not a known language code",
+        "book.toml:4:8",
+        "error: the logo `notes.txt` is not an image",
+        "use a .png, .jpg, .jpeg, .gif, .svg, .webp, .avif or .ico file",
+    ]);
+    assert!(!b.exists(""), "nothing is written");
+}

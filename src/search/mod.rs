@@ -98,7 +98,11 @@ const K1: f32 = 1.2;
 /// The analyser the `[search]` settings ask for, or the problem with them.
 pub fn analyzer(config: &Config) -> Result<Analyzer, Diagnostic> {
     let stemmer = config.book.search.stemmer.as_ref();
-    Analyzer::new(&config.book.language, stemmer.map(|s| s.get_ref().as_str())).map_err(|name| {
+    Analyzer::new(
+        config.book.language.get_ref(),
+        stemmer.map(|s| s.get_ref().as_str()),
+    )
+    .map_err(|name| {
         let span = stemmer.map(|s| s.span()).unwrap_or(0..0);
         Diagnostic::error_at(
             &config.book_source,

@@ -383,6 +383,15 @@ fn stemmer_for(name: &str) -> Option<(&'static str, rust_stemmers::Algorithm)> {
         .map(|&(n, _, a)| (n, a))
 }
 
+/// The two-letter code of a language named in words (`English` → `en`),
+/// among those with a stemmer.
+pub fn code_of(name: &str) -> Option<&'static str> {
+    let lower = name.trim().to_ascii_lowercase();
+    (STEMMERS.iter())
+        .find(|(n, ..)| *n == lower)
+        .map(|(_, codes, _)| codes[0])
+}
+
 /// Languages with a stemmer, for error messages.
 pub fn stemmer_names() -> String {
     let names: Vec<&str> = STEMMERS.iter().map(|(n, ..)| *n).collect();
