@@ -295,6 +295,7 @@ fn every_problem(source: &Source) -> (Option<BookToml>, Vec<Diagnostic>) {
     );
     let diags = (found.iter())
         .map(|f| toml_error(source, &f.error, Some(outline.key_of(&f.place))))
+        .chain(recover::note_if_cut(&found, &source.name))
         .collect();
     (book, diags)
 }

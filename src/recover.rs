@@ -59,6 +59,23 @@ impl Tree {
     }
 }
 
+/// The most problems looked for in one file: each costs a parse of the
+/// whole file, so a long file full of mistakes would take minutes. A file
+/// with that many says so ([`note_if_cut`]).
+pub const MAX_PROBLEMS: usize = 100;
+
+/// A note for a file whose search for problems stopped at [`MAX_PROBLEMS`].
+pub fn note_if_cut<E>(found: &[Found<E>], file: &str) -> Option<crate::diag::Diagnostic> {
+    (found.len() >= MAX_PROBLEMS).then(|| {
+        crate::diag::Diagnostic::file(
+            crate::diag::Severity::Warning,
+            file,
+            format!("only the first {MAX_PROBLEMS} problems in this file are reported"),
+        )
+        .with_hint("fix these and check again")
+    })
+}
+
 /// Where a problem found by one pass is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Place {
@@ -96,6 +113,9 @@ pub fn recover<T, E>(
     let mut found = Vec::new();
     // Each pass drops at least one entry, so this bound is never reached.
     for pass in 0..=tree.len() {
+        if found.len() >= MAX_PROBLEMS {
+            break;
+        }
         let error = match attempt(&dropped) {
             Ok(value) => return (Some(value), found),
             Err(e) => e,
@@ -219,6 +239,16 @@ mod tests {
         let (v, errs) = check(&[("title", "1"), ("a", "x"), ("zz", "2"), ("c", "y")]);
         assert_eq!(v, Some(1));
         assert_eq!(errs, ["bad a@2", "unknown zz@3", "bad c@4"]);
+    }
+
+    #[test]
+    fn the_search_stops_at_the_most_problems_a_file_reports() {
+        let many: Vec<(String, &str)> = (0..MAX_PROBLEMS + 5)
+            .map(|i| (format!("k{i}"), "1"))
+            .collect();
+        let pairs: Vec<(&str, &str)> = many.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+        let (v, errs) = check(&pairs);
+        assert_eq!((v, errs.len()), (None, MAX_PROBLEMS));
     }
 
     #[test]

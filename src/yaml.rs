@@ -84,9 +84,9 @@ fn problems<T: DeserializeOwned>(
         },
         |e, dropped| outline.place(e, dropped),
     );
-    found
-        .iter()
+    (found.iter())
         .map(|f| describe(yaml, origin, &outline, &f.error, &f.place))
+        .chain(recover::note_if_cut(&found, &origin.source.name))
         .collect()
 }
 

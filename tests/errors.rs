@@ -716,3 +716,16 @@ fn language_and_logo_are_checked() {
     ]);
     assert!(!b.exists(""), "nothing is written");
 }
+
+/// A file full of mistakes reports its first hundred, and says so, rather
+/// than taking minutes to find them all.
+#[test]
+fn a_file_full_of_mistakes_reports_the_first_hundred() {
+    let keys: String = (0..150).map(|i| format!("key{i}: {i}\n")).collect();
+    broken("content/x.md", format!("---\ntitle: X\n{keys}---\n")).says(&[
+        "content/x.md:101:1",
+        "unknown key `key99`",
+        "warning: only the first 100 problems in this file are reported",
+        "build failed: 100 errors and 1 warning",
+    ]);
+}
