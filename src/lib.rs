@@ -434,6 +434,19 @@ fn logo_file(config: &Config) -> Result<Option<OutputFile>, Diagnostic> {
         return Ok(None);
     };
     let path = config.root.join(logo.get_ref());
+    // As with links under content/: what is published stays in the handbook.
+    let inside = match (path.canonicalize(), config.root.canonicalize()) {
+        (Ok(p), Ok(root)) => p.starts_with(root),
+        _ => true,
+    };
+    if !inside {
+        return Err(Diagnostic::error_at(
+            &config.book_source,
+            logo.span(),
+            "the logo lies outside the handbook folder",
+        )
+        .with_hint("copy the image into the handbook folder and name it from there"));
+    }
     let bytes = fsx::read(&path).map_err(|e| {
         Diagnostic::error_at(
             &config.book_source,

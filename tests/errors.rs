@@ -715,6 +715,18 @@ fn language_and_logo_are_checked() {
         "use a .png, .jpg, .jpeg, .gif, .svg, .webp, .avif or .ico file",
     ]);
     assert!(!b.exists(""), "nothing is written");
+    // An image, but outside the handbook folder: not published.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let logo = elsewhere.path().join("logo.png");
+    std::fs::write(&logo, b"\x89PNG\r\n\x1a\n").unwrap();
+    Book::new()
+        .file(
+            "book.toml",
+            format!("title = \"T\"\n[branding]\nlogo = \"{}\"\n", logo.display()),
+        )
+        .build()
+        .fails(1)
+        .says(&["book.toml:3:8", "the logo lies outside the handbook folder"]);
 }
 
 /// A file full of mistakes reports its first hundred, and says so, rather
