@@ -528,6 +528,26 @@ pub fn parse_all_with(
 
 /// Semantic checks, every problem located at its key: unique ids, existing
 /// lessons, sensible ranges, and quizzes with a correct answer.
+/// Takes out the exercises whose lesson is a draft left out of this build:
+/// they are drafts with it. The book notes their ids and files, each with
+/// the file marked `draft: true`, for whoever names them.
+pub fn take_drafts(exercises: &mut Vec<Exercise>, book: &mut Book) {
+    let Book {
+        draft_lessons,
+        draft_exercises,
+        drafts,
+        ..
+    } = book;
+    exercises.retain(|e| match draft_lessons.get(&e.data.lesson) {
+        Some(marked) if !e.broken => {
+            draft_exercises.insert(e.data.id.clone(), marked.clone());
+            drafts.insert(e.file.rel.clone(), marked.clone());
+            false
+        }
+        _ => true,
+    });
+}
+
 pub fn validate(exercises: &mut [Exercise], book: &Book) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     let mut first: HashMap<String, String> = HashMap::new();

@@ -228,6 +228,8 @@ fn pipeline(
     if book.pages.is_empty() {
         return Err(fail(diags));
     }
+    let mut book = book;
+    exercise::take_drafts(&mut exercises, &mut book);
     diags.extend(exercise::validate(&mut exercises, &book));
     let (workshops, d) = workshop::build_all(found.workshops, &book, &exercises);
     diags.extend(d);

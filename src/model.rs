@@ -85,6 +85,29 @@ pub struct Book {
     /// index.md of a draft chapter holding it), so that a link to one can
     /// say so.
     pub drafts: BTreeMap<String, String>,
+    /// The ids of the lessons among them, each with its file marked
+    /// `draft: true`: exercises that belong to one are left out with it.
+    pub draft_lessons: HashMap<String, String>,
+    /// Exercises left out because their lesson is a draft, by id, with
+    /// that file (see [`crate::exercise::take_drafts`]).
+    pub draft_exercises: HashMap<String, String>,
+}
+
+impl Book {
+    /// Why a lesson or exercise id that is not in the book is missing, when
+    /// it is a draft: the message and the hint, for whoever names it.
+    pub fn draft_note(&self, what: &str, id: &str) -> Option<(String, String)> {
+        let (ids, how) = match what {
+            "lesson" => (&self.draft_lessons, "a draft"),
+            _ => (&self.draft_exercises, "of a draft lesson"),
+        };
+        ids.get(id).map(|marked| {
+            (
+                format!("{what} `{id}` is {how}, left out of this build"),
+                format!("remove `draft: true` from `content/{marked}`, or build with `--drafts`"),
+            )
+        })
+    }
 }
 
 impl Book {
@@ -154,6 +177,18 @@ pub fn component_slug(name: &str) -> String {
         slugify(name)
     } else {
         s
+    }
+}
+
+/// A lesson's id from its path under `content/` (a `.md` file).
+fn lesson_id(rel: &str) -> String {
+    let stem = file_name(rel);
+    let stem = stem.strip_suffix(".md").unwrap_or(stem);
+    let d = out_dir(parent_dir(rel));
+    if d.is_empty() {
+        component_slug(stem)
+    } else {
+        format!("{d}/{}", component_slug(stem))
     }
 }
 
@@ -338,14 +373,7 @@ pub fn build(pages: Vec<ParsedPage>, assets: Vec<Asset>, drafts: bool) -> (Book,
                 (id, out)
             }
             PageKind::Lesson => {
-                let stem = file_name(&parsed.file.rel);
-                let stem = &stem[..stem.len() - 3];
-                let d = out_dir(dir);
-                let id = if d.is_empty() {
-                    component_slug(stem)
-                } else {
-                    format!("{d}/{}", component_slug(stem))
-                };
+                let id = lesson_id(&parsed.file.rel);
                 let out = format!("{id}.html");
                 (id, out)
             }
@@ -418,6 +446,11 @@ pub fn build(pages: Vec<ParsedPage>, assets: Vec<Asset>, drafts: bool) -> (Book,
         by_rel,
         by_id,
         asset_by_rel,
+        draft_lessons: (left_out.iter())
+            .filter(|(rel, _)| !is_index(rel))
+            .map(|(rel, marked)| (lesson_id(rel), marked.clone()))
+            .collect(),
+        draft_exercises: HashMap::new(),
         drafts: left_out,
     };
     diags.extend(check_collisions(&book));
@@ -433,6 +466,8 @@ fn empty_book() -> Book {
         by_id: HashMap::new(),
         asset_by_rel: HashMap::new(),
         drafts: BTreeMap::new(),
+        draft_lessons: HashMap::new(),
+        draft_exercises: HashMap::new(),
     }
 }
 

@@ -626,3 +626,40 @@ fn a_broken_exercise_file_is_one_error() {
     assert!(!run.stderr.contains("no exercise"), "{}", run.stderr);
     assert!(!b.exists(""), "nothing is written");
 }
+
+/// An exercise whose lesson is a draft is left out with it; whatever names
+/// it says so, and `--drafts` brings both back.
+#[test]
+fn exercises_of_a_draft_lesson_are_drafts_too() {
+    let b = Book::new()
+        .chapter("ch", "Chapter")
+        .file(
+            "content/ch/lesson.md",
+            "---\ntitle: The Lesson\nduration: 10\ndraft: true\n---\n{{ exercise: listen }}\n",
+        )
+        .lesson("ch/other.md", "Other", "")
+        .file("content/ch/listen.exercise.yaml", exercise("listen", ""));
+    b.build().ok().no_warnings();
+    assert!(!b.exists("exercises/listen.html"));
+    // It was the only one: there is no catalogue either.
+    assert!(!b.exists("exercises/index.html"));
+    b.write(
+        "content/ch/other.md",
+        "---\ntitle: Other\n---\n{{ exercise: listen }}\n",
+    );
+    b.write(
+        "content/workshops/day.yaml",
+        "title: Day\nstart: \"09:00\"\nsessions:\n  - exercise: listen\n  - lesson: ch/lesson\n",
+    );
+    b.build().fails(1).says(&[
+        "content/ch/other.md:4:1",
+        "exercise `listen` is of a draft lesson, left out of this build",
+        "content/workshops/day.yaml:4:5",
+        "content/workshops/day.yaml:5:5",
+        "lesson `ch/lesson` is a draft, left out of this build",
+        "hint: remove `draft: true` from `content/ch/lesson.md`, or build with `--drafts`",
+        "3 errors",
+    ]);
+    b.run(&["build", ".", "--drafts"]).ok();
+    assert!(b.exists("exercises/listen.html"));
+}
