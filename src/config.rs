@@ -8,7 +8,7 @@ use serde::Deserialize;
 use toml::de::{DeArray, DeTable, DeValue};
 use toml::Spanned;
 
-use crate::diag::{self, did_you_mean, Diagnostic, Failure, Source};
+use crate::diag::{self, between, did_you_mean, expected_list, Diagnostic, Failure, Source};
 use crate::fsx;
 use crate::recover::{self, Place, Tree};
 
@@ -453,25 +453,6 @@ fn value_without<'i>(
         other => other.clone(),
     };
     Spanned::new(v.span(), inner)
-}
-
-fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
-    let i = s.find(start)? + start.len();
-    let j = s[i..].find(end)? + i;
-    Some(&s[i..j])
-}
-
-/// The names in backticks after "expected" in a serde message.
-fn expected_list(msg: &str) -> Vec<String> {
-    let Some(i) = msg.find("expected ") else {
-        return Vec::new();
-    };
-    msg[i..]
-        .split('`')
-        .skip(1)
-        .step_by(2)
-        .map(str::to_string)
-        .collect()
 }
 
 /// The checks of values that parsed.

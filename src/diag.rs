@@ -228,6 +228,28 @@ pub fn one_of_hint(value: &str, allowed: &[String]) -> String {
     }
 }
 
+/// The text between `start` and the next `end` in `s` (a name quoted in a
+/// library's message).
+pub fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
+    let i = s.find(start)? + start.len();
+    let j = s[i..].find(end)? + i;
+    Some(&s[i..j])
+}
+
+/// The names in backticks after "expected" in a serde message (the keys or
+/// values allowed).
+pub fn expected_list(msg: &str) -> Vec<String> {
+    let Some(i) = msg.find("expected ") else {
+        return Vec::new();
+    };
+    msg[i..]
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect()
+}
+
 /// A serde message without the names of Rust types (`expected struct
 /// FrontMatter`): a struct is what the format calls a mapping (`mapping`),
 /// an enum one of a set of words.

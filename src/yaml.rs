@@ -17,7 +17,7 @@ use std::ops::Range;
 use serde::de::DeserializeOwned;
 use yaml_rust2::parser::{Event, Parser};
 
-use crate::diag::{self, did_you_mean, offset_of, Diagnostic, Source};
+use crate::diag::{self, between, did_you_mean, expected_list, offset_of, Diagnostic, Source};
 use crate::recover::{self, Place, Tree};
 
 /// Where a YAML text sits: the file it is in and its byte offset there
@@ -249,24 +249,6 @@ fn friendly_types(msg: &str) -> String {
         .replace("expected a sequence", "expected a list")
         .replace("expected a map", "expected a mapping of keys to values");
     diag::without_type_names(&msg, "a mapping of keys to values")
-}
-
-fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
-    let i = s.find(start)? + start.len();
-    let j = s[i..].find(end)? + i;
-    Some(&s[i..j])
-}
-
-fn expected_list(msg: &str) -> Vec<String> {
-    let Some(i) = msg.find("expected ") else {
-        return Vec::new();
-    };
-    msg[i..]
-        .split('`')
-        .skip(1)
-        .step_by(2)
-        .map(str::to_string)
-        .collect()
 }
 
 /// The entries of a YAML text (see [`Tree`]) and where each one is.

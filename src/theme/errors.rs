@@ -22,7 +22,7 @@ use tera::ast::{Expr, ExprVal, Node};
 use tera::{ErrorKind, Template, Tera, Value};
 
 use super::{Origin, DEFAULT_THEME};
-use crate::diag::{did_you_mean, offset_of, Diagnostic, Severity, Source};
+use crate::diag::{between, did_you_mean, offset_of, Diagnostic, Severity, Source};
 
 const SYNTAX_HINT: &str = "check the `{{ … }}` and `{% … %}` tags here; templates are written in Tera (https://keats.github.io/tera/docs/)";
 
@@ -745,12 +745,6 @@ fn fields_hint(path: &str, ctx: &tera::Context) -> Option<String> {
         shown.push_str(part);
     }
     None
-}
-
-fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
-    let i = s.find(start)? + start.len();
-    let j = s[i..].find(end)? + i;
-    Some(&s[i..j])
 }
 
 /// How a name stands in a template's tags.
