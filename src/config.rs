@@ -355,16 +355,7 @@ impl Outline {
             return Place::Nowhere;
         };
         let msg = e.message();
-        let live = |n: &usize| {
-            let mut m = *n;
-            while m != 0 {
-                if dropped[m] {
-                    return false;
-                }
-                m = self.tree.parent(m);
-            }
-            true
-        };
+        let live = |n: &usize| !recover::is_dropped(&self.tree, dropped, *n);
         let at_value = (0..self.tree.len())
             .rev()
             .filter(live)

@@ -5,7 +5,6 @@
 use std::collections::HashMap;
 use std::fmt;
 
-use rayon::prelude::*;
 use schemars::JsonSchema;
 use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
 use serde::de::{self, IntoDeserializer, MapAccess, SeqAccess, Unexpected, Visitor};
@@ -503,31 +502,11 @@ pub fn parse_all_with(
     files: Vec<TextFile>,
     parse: &(dyn Fn(TextFile) -> Result<Exercise, Vec<Diagnostic>> + Sync),
 ) -> (Vec<Exercise>, Vec<Diagnostic>) {
-    let results: Vec<Result<Exercise, (Vec<Diagnostic>, TextFile)>> = files
-        .into_par_iter()
-        .map(|f| {
-            // The text is shared: keeping the file costs a name.
-            let kept = f.clone();
-            parse(f).map_err(|d| (d, kept))
-        })
-        .collect();
-    let mut exercises = Vec::new();
-    let mut diags = Vec::new();
-    for r in results {
-        match r {
-            Ok(e) => exercises.push(e),
-            Err((d, file)) => {
-                diags.extend(d);
-                exercises.extend(stand_in(file));
-            }
-        }
-    }
+    let (mut exercises, diags) = crate::frontmatter::parse_each(files, parse, stand_in);
     exercises.sort_by(|a, b| a.data.id.cmp(&b.data.id));
     (exercises, diags)
 }
 
-/// Semantic checks, every problem located at its key: unique ids, existing
-/// lessons, sensible ranges, and quizzes with a correct answer.
 /// Takes out the exercises whose lesson is a draft left out of this build:
 /// they are drafts with it. The book notes their ids and files, each with
 /// the file marked `draft: true`, for whoever names them.
@@ -548,10 +527,27 @@ pub fn take_drafts(exercises: &mut Vec<Exercise>, book: &mut Book) {
     });
 }
 
+/// The message and hint for an exercise id that names no exercise: it may
+/// belong to a draft lesson left out of this build, or be a misspelling.
+pub fn missing(exercises: &[Exercise], book: &Book, id: &str) -> (String, String) {
+    if let Some(marked) = book.draft_exercises.get(id) {
+        return (
+            format!("exercise `{id}` is of a draft lesson, left out of this build"),
+            crate::model::draft_hint(marked),
+        );
+    }
+    let hint = did_you_mean(id, exercises.iter().map(|e| e.data.id.as_str()))
+        .map_or("use the `id` of an exercise file".to_string(), |s| {
+            format!("did you mean `{s}`?")
+        });
+    (format!("no exercise with id `{id}`"), hint)
+}
+
+/// Semantic checks, every problem located at its key: unique ids, existing
+/// lessons, sensible ranges, and quizzes with a correct answer.
 pub fn validate(exercises: &mut [Exercise], book: &Book) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     let mut first: HashMap<String, String> = HashMap::new();
-    let lesson_ids: Vec<&str> = book.lessons().map(|p| p.id.as_str()).collect();
     for ex in exercises.iter_mut().filter(|e| !e.broken) {
         let d = &ex.data;
         let (file, cell) = (&ex.file, &ex.locator);
@@ -580,16 +576,8 @@ pub fn validate(exercises: &mut [Exercise], book: &Book) -> Vec<Diagnostic> {
         match book.by_id.get(&d.lesson) {
             Some(&p) if book.pages[p].kind == crate::model::PageKind::Lesson => ex.lesson = Some(p),
             _ => {
-                let hint = match did_you_mean(&d.lesson, lesson_ids.iter().copied()) {
-                    Some(s) => format!("did you mean `{s}`?"),
-                    None => "use the lesson's id: its path under content/ without number prefixes or `.md`".into(),
-                };
-                push(
-                    "lesson",
-                    Severity::Error,
-                    format!("no lesson with id `{}`", d.lesson),
-                    hint,
-                );
+                let (msg, hint) = book.missing_lesson(&d.lesson);
+                push("lesson", Severity::Error, msg, hint);
             }
         }
         if d.duration == 0 {

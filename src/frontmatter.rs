@@ -148,7 +148,18 @@ pub fn parse_pages_with(
     files: Vec<TextFile>,
     parse: &(dyn Fn(TextFile) -> Result<ParsedPage, Vec<Diagnostic>> + Sync),
 ) -> (Vec<ParsedPage>, Vec<Diagnostic>) {
-    let results: Vec<Result<ParsedPage, (Vec<Diagnostic>, TextFile)>> = files
+    parse_each(files, parse, |f| Some(stand_in(f)))
+}
+
+/// Parses every file in parallel, in order. A file that fails gives its
+/// diagnostics and, where `stand_in` makes one, a stand-in in its place,
+/// so that what names it does not report errors of its own.
+pub fn parse_each<T: Send>(
+    files: Vec<TextFile>,
+    parse: &(dyn Fn(TextFile) -> Result<T, Vec<Diagnostic>> + Sync),
+    stand_in: fn(TextFile) -> Option<T>,
+) -> (Vec<T>, Vec<Diagnostic>) {
+    let results: Vec<Result<T, (Vec<Diagnostic>, TextFile)>> = files
         .into_par_iter()
         .map(|f| {
             // The text is shared: keeping the file costs a name.
@@ -156,18 +167,18 @@ pub fn parse_pages_with(
             parse(f).map_err(|d| (d, kept))
         })
         .collect();
-    let mut pages = Vec::with_capacity(results.len());
+    let mut parsed = Vec::with_capacity(results.len());
     let mut diags = Vec::new();
     for r in results {
         match r {
-            Ok(p) => pages.push(p),
+            Ok(p) => parsed.push(p),
             Err((d, file)) => {
                 diags.extend(d);
-                pages.push(stand_in(file));
+                parsed.extend(stand_in(file));
             }
         }
     }
-    (pages, diags)
+    (parsed, diags)
 }
 
 /// A page whose front matter has an error stays in the book under a title

@@ -437,11 +437,7 @@ fn logo_file(config: &Config) -> Result<Option<OutputFile>, Diagnostic> {
     };
     let path = config.root.join(logo.get_ref());
     // As with links under content/: what is published stays in the handbook.
-    let inside = match (path.canonicalize(), config.root.canonicalize()) {
-        (Ok(p), Ok(root)) => p.starts_with(root),
-        _ => true,
-    };
-    if !inside {
+    if !discover::is_within(&path, &config.root) {
         return Err(Diagnostic::error_at(
             &config.book_source,
             logo.span(),

@@ -467,8 +467,7 @@ pub fn render(input: &Input<'_>, settings: &Settings<'_>) -> Rendered {
     let mut r = Rendered::default();
     let mut out: Vec<Event<'_>> = Vec::with_capacity(events.len() + 16);
     let mut ids: HashSet<String> = HashSet::new();
-    let mut next_suffix: std::collections::HashMap<String, usize> =
-        std::collections::HashMap::new();
+    let mut next_suffix: HashMap<String, usize> = HashMap::new();
     let mut quote_is_callout: Vec<bool> = Vec::new();
     let mut section = TextSection::default();
     let mut in_heading: Option<usize> = None;
@@ -953,9 +952,7 @@ fn resolve_url(
                 range.clone(),
                 format!("{what} to `{path}`, a draft left out of this build"),
             )
-            .with_hint(format!(
-                "remove `draft: true` from `content/{draft}`, or build with `--drafts`"
-            )),
+            .with_hint(crate::model::draft_hint(draft)),
         );
         return "#".into();
     }

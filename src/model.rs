@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
-use crate::diag::{Diagnostic, Severity, Source};
+use crate::diag::{did_you_mean, Diagnostic, Severity, Source};
 use crate::discover::Asset;
 use crate::frontmatter::ParsedPage;
 
@@ -94,20 +94,28 @@ pub struct Book {
 }
 
 impl Book {
-    /// Why a lesson or exercise id that is not in the book is missing, when
-    /// it is a draft: the message and the hint, for whoever names it.
-    pub fn draft_note(&self, what: &str, id: &str) -> Option<(String, String)> {
-        let (ids, how) = match what {
-            "lesson" => (&self.draft_lessons, "a draft"),
-            _ => (&self.draft_exercises, "of a draft lesson"),
+    /// The message and hint for a lesson id that names no lesson: it may
+    /// be a draft left out of this build, or a misspelling.
+    pub fn missing_lesson(&self, id: &str) -> (String, String) {
+        if let Some(marked) = self.draft_lessons.get(id) {
+            return (
+                format!("lesson `{id}` is a draft, left out of this build"),
+                draft_hint(marked),
+            );
+        }
+        let hint = match did_you_mean(id, self.lessons().map(|p| p.id.as_str())) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => "use the lesson's id: its path under content/ without number prefixes or `.md`"
+                .into(),
         };
-        ids.get(id).map(|marked| {
-            (
-                format!("{what} `{id}` is {how}, left out of this build"),
-                format!("remove `draft: true` from `content/{marked}`, or build with `--drafts`"),
-            )
-        })
+        (format!("no lesson with id `{id}`"), hint)
     }
+}
+
+/// What to do about a reference to a draft, given the file marked
+/// `draft: true` (under `content/`).
+pub fn draft_hint(marked: &str) -> String {
+    format!("remove `draft: true` from `content/{marked}`, or build with `--drafts`")
 }
 
 impl Book {
@@ -238,26 +246,27 @@ pub fn build(pages: Vec<ParsedPage>, assets: Vec<Asset>, drafts: bool) -> (Book,
         .map(|p| parent_dir(&p.file.rel).to_string())
         .filter(|d| !d.is_empty())
         .collect();
-    let in_draft_chapter = |rel: &str| {
-        draft_dirs.iter().any(|d| {
-            rel.strip_prefix(d.as_str())
-                .is_some_and(|r| r.starts_with('/'))
-        })
+    // The file marked `draft: true` that leaves a page out: its own, or
+    // the index.md of a draft chapter holding it.
+    let marked_draft = |p: &ParsedPage| -> Option<String> {
+        if drafts {
+            return None;
+        }
+        if p.front.draft {
+            return Some(p.file.rel.clone());
+        }
+        (draft_dirs.iter())
+            .find(|d| (p.file.rel.strip_prefix(d.as_str())).is_some_and(|r| r.starts_with('/')))
+            .map(|d| format!("{d}/index.md"))
     };
-    let (pages, left_out): (Vec<ParsedPage>, Vec<ParsedPage>) = pages
-        .into_iter()
-        .partition(|p| drafts || !(p.front.draft || in_draft_chapter(&p.file.rel)));
-    let left_out: BTreeMap<String, String> = (left_out.into_iter())
-        .map(|p| {
-            let marked = if p.front.draft {
-                p.file.rel.clone()
-            } else {
-                let d = draft_dirs
-                    .iter()
-                    .find(|d| p.file.rel.starts_with(&format!("{d}/")));
-                d.map_or_else(|| p.file.rel.clone(), |d| format!("{d}/index.md"))
-            };
-            (p.file.rel, marked)
+    let mut left_out: BTreeMap<String, String> = BTreeMap::new();
+    let pages: Vec<ParsedPage> = (pages.into_iter())
+        .filter(|p| match marked_draft(p) {
+            Some(marked) => {
+                left_out.insert(p.file.rel.clone(), marked);
+                false
+            }
+            None => true,
         })
         .collect();
 

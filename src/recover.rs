@@ -165,7 +165,8 @@ pub fn recover<T, E>(
     (None, found)
 }
 
-fn is_dropped(tree: &Tree, dropped: &[bool], mut node: usize) -> bool {
+/// Whether `node` or an entry enclosing it is dropped.
+pub fn is_dropped(tree: &Tree, dropped: &[bool], mut node: usize) -> bool {
     while node != 0 {
         if dropped[node] {
             return true;

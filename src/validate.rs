@@ -40,14 +40,7 @@ pub fn cross_references(inp: &Inputs<'_>) -> Vec<Diagnostic> {
         }
         for placed in &r.exercises {
             if crate::exercise::find(exercises, &placed.id).is_none() {
-                let (msg, hint) = book.draft_note("exercise", &placed.id).unwrap_or_else(|| {
-                    let hint =
-                        did_you_mean(&placed.id, exercises.iter().map(|e| e.data.id.as_str()))
-                            .map_or("use the `id` of an exercise file".to_string(), |s| {
-                                format!("did you mean `{s}`?")
-                            });
-                    (format!("no exercise with id `{}`", placed.id), hint)
-                });
+                let (msg, hint) = crate::exercise::missing(exercises, book, &placed.id);
                 diags.push(Diagnostic::error_at(src, placed.range.clone(), msg).with_hint(hint));
             }
         }

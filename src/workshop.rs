@@ -4,7 +4,7 @@
 
 use serde::Deserialize;
 
-use crate::diag::{did_you_mean, Diagnostic, Severity};
+use crate::diag::{Diagnostic, Severity};
 use crate::discover::TextFile;
 use crate::exercise::{ex_error, Exercise};
 use crate::model::Book;
@@ -182,11 +182,7 @@ pub fn build_all(
                 match book.by_id.get(id) {
                     Some(&p) => (SlotWhat::Lesson(p), book.pages[p].parsed.front.duration),
                     None => {
-                        let (msg, hint) = book.draft_note("lesson", id).unwrap_or_else(|| {
-                            let hint = did_you_mean(id, book.lessons().map(|p| p.id.as_str()))
-                                .map_or("use a lesson id: its path under content/ without number prefixes or `.md`".into(), |s| format!("did you mean `{s}`?"));
-                            (format!("no lesson with id `{id}`"), hint)
-                        });
+                        let (msg, hint) = book.missing_lesson(id);
                         err(&format!("{path}.lesson"), Severity::Error, msg, hint);
                         continue;
                     }
@@ -195,14 +191,7 @@ pub fn build_all(
                 match crate::exercise::find(exercises, id) {
                     Some(e) => (SlotWhat::Exercise(e), Some(exercises[e].data.duration)),
                     None => {
-                        let (msg, hint) = book.draft_note("exercise", id).unwrap_or_else(|| {
-                            let hint =
-                                did_you_mean(id, exercises.iter().map(|e| e.data.id.as_str()))
-                                    .map_or("use the `id` of an exercise file".into(), |s| {
-                                        format!("did you mean `{s}`?")
-                                    });
-                            (format!("no exercise with id `{id}`"), hint)
-                        });
+                        let (msg, hint) = crate::exercise::missing(exercises, book, id);
                         err(&format!("{path}.exercise"), Severity::Error, msg, hint);
                         continue;
                     }

@@ -213,7 +213,7 @@ pub(super) fn macro_calls(
     let mut reported: BTreeSet<(&str, &str)> = BTreeSet::new();
     let mut builtin: HashMap<&str, Option<Template>> = HashMap::new();
     let parse_builtin = |file: &str| -> Option<Template> {
-        let base = file.strip_prefix("default/").unwrap_or(file);
+        let base = built_in_name(file);
         let (_, bytes) =
             (DEFAULT_THEME.iter()).find(|(p, _)| p.strip_prefix("templates/") == Some(base))?;
         Template::new(base, None, &String::from_utf8_lossy(bytes)).ok()
@@ -235,7 +235,7 @@ pub(super) fn macro_calls(
                 // A handbook parent that dropped the import its built-in
                 // version has is at fault, not each template using it.
                 let parent = t.parents.iter().find(|p| {
-                    let base = p.strip_prefix("default/").unwrap_or(p);
+                    let base = built_in_name(p);
                     let b = builtin.entry(base).or_insert_with(|| parse_builtin(base));
                     handbook(p)
                         && (b.as_ref())
@@ -251,15 +251,19 @@ pub(super) fn macro_calls(
                 }
                 continue;
             };
-            let base = file.strip_prefix("default/").unwrap_or(file);
-            let built_in = builtin.entry(base).or_insert_with(|| parse_builtin(base));
-            // The built-in macro, when this file replaces one the call fits.
-            let replaced = (built_in.as_ref())
-                .and_then(|b| b.macros.get(m))
-                .filter(|b| handbook(file) && needs(b, call).is_empty());
+            let base = built_in_name(file);
             let defined = &templates[file].macros;
+            // The built-in macro, when this file replaces one the call fits
+            // (parsed only for a call that does not fit this file's).
+            let mut replaced = || {
+                let built_in = builtin.entry(base).or_insert_with(|| parse_builtin(base));
+                (built_in.as_ref())
+                    .and_then(|b| b.macros.get(m))
+                    .filter(|b| handbook(file) && needs(b, call).is_empty())
+                    .map(|b| signature(m, b))
+            };
             let Some(def) = defined.get(m) else {
-                if replaced.is_some() {
+                if replaced().is_some() {
                     lacking.entry(file).or_default().insert(m);
                     continue;
                 }
@@ -279,8 +283,8 @@ pub(super) fn macro_calls(
             if missing.is_empty() {
                 continue;
             }
-            if let Some(b) = replaced {
-                (changed.entry((file, m))).or_insert_with(|| (missing, signature(m, b)));
+            if let Some(builtin_signature) = replaced() {
+                (changed.entry((file, m))).or_insert((missing, builtin_signature));
                 continue;
             }
             let list: Vec<String> = missing.iter().map(|a| format!("`{a}`")).collect();
@@ -300,7 +304,7 @@ pub(super) fn macro_calls(
     };
     for (file, names) in lacking {
         let list: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
-        let base = file.strip_prefix("default/").unwrap_or(file);
+        let base = built_in_name(file);
         let msg = format!(
             "the theme's templates call macros this file lacks: {}",
             list.join(", ")
@@ -311,7 +315,7 @@ pub(super) fn macro_calls(
         );
     }
     for (file, spaces) in unimported {
-        let base = file.strip_prefix("default/").unwrap_or(file);
+        let base = built_in_name(file);
         let imports: Vec<String> = (spaces.iter())
             .map(|ns| {
                 let from = (builtin.get(base).and_then(Option::as_ref))
@@ -333,7 +337,7 @@ pub(super) fn macro_calls(
         );
     }
     for ((file, m), (missing, builtin)) in changed {
-        let base = file.strip_prefix("default/").unwrap_or(file);
+        let base = built_in_name(file);
         let list: Vec<String> = missing.iter().map(|a| format!("`{a}`")).collect();
         let msg = format!(
             "macro `{m}` needs {}, which the theme's templates do not pass",
@@ -347,6 +351,11 @@ pub(super) fn macro_calls(
         );
     }
     diags
+}
+
+/// A template's name in the built-in theme: `default/x.html` is `x.html`.
+fn built_in_name(name: &str) -> &str {
+    name.strip_prefix("default/").unwrap_or(name)
 }
 
 /// The arguments of macro `def` that `call` leaves out and that have no default.
