@@ -9,7 +9,7 @@ use crate::discover::TextFile;
 use crate::yaml::{self, Origin};
 
 /// The front matter of a lesson, chapter index or the home page.
-#[derive(Debug, Clone, Deserialize, Default)]
+#[derive(Debug, Clone, Deserialize, Default, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FrontMatter {
     pub title: String,

@@ -10,7 +10,7 @@ use crate::exercise::{ex_error, Exercise};
 use crate::model::Book;
 use crate::yaml::{self, Locator, Origin};
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WorkshopFile {
     pub title: String,
@@ -26,7 +26,7 @@ pub struct WorkshopFile {
 }
 
 /// One item of the plan: exactly one of `lesson`, `exercise`, `break` or `activity`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SessionItem {
     #[serde(default)]

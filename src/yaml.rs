@@ -14,6 +14,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
+use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 use yaml_rust2::parser::{Event, Parser};
 
@@ -60,12 +61,15 @@ fn token_end(yaml: &str, at: usize) -> usize {
 /// Parses a YAML text into `T`. On failure, every problem in the text, each
 /// located and with a hint; a syntax error is reported alone, as nothing
 /// after it can be read.
-pub fn parse<T: DeserializeOwned>(yaml: &str, origin: Origin<'_>) -> Result<T, Vec<Diagnostic>> {
+pub fn parse<T: DeserializeOwned + JsonSchema>(
+    yaml: &str,
+    origin: Origin<'_>,
+) -> Result<T, Vec<Diagnostic>> {
     serde_yaml::from_str::<T>(yaml).map_err(|first| problems::<T>(yaml, origin, first))
 }
 
 /// Every problem of a text that failed to parse with `first`.
-fn problems<T: DeserializeOwned>(
+fn problems<T: DeserializeOwned + JsonSchema>(
     yaml: &str,
     origin: Origin<'_>,
     first: serde_yaml::Error,
@@ -84,10 +88,65 @@ fn problems<T: DeserializeOwned>(
         },
         |e, dropped| outline.place(e, dropped),
     );
+    let also = also_missing::<T>(yaml, origin, &outline, &found);
     (found.iter())
         .map(|f| describe(yaml, origin, &outline, &f.error, &f.place))
+        .chain(also)
         .chain(recover::note_if_cut(&found, &origin.source.name))
         .collect()
+}
+
+/// The required keys the document's top-level mapping lacks that `found`
+/// does not report: serde stops at the first one it misses, so a file
+/// without `title` and `duration` would otherwise name `duration` only
+/// once `title` is added. The keys come from `T`'s schema, derived from
+/// the same declarations as its parsing. A key that is there with a bad
+/// value, or that a misspelt key stands for, is not missing.
+fn also_missing<T: JsonSchema>(
+    yaml: &str,
+    origin: Origin<'_>,
+    outline: &Outline,
+    found: &[recover::Found<serde_yaml::Error>],
+) -> Vec<Diagnostic> {
+    let tree = &outline.tree;
+    let top: Vec<&str> = tree
+        .children(0)
+        .iter()
+        .filter_map(|&c| tree.key(c))
+        .collect();
+    let is_mapping = top.len() == tree.children(0).len();
+    let stopped = found.len() >= recover::MAX_PROBLEMS
+        || (found.iter()).any(|f| matches!(f.place, Place::Nowhere | Place::Entry { node: 0, .. }));
+    if !is_mapping || stopped {
+        return Vec::new();
+    }
+    let schema = schemars::schema_for!(T);
+    let names = |key: &str| -> Vec<&str> {
+        match schema.get(key) {
+            Some(serde_json::Value::Array(a)) => a.iter().filter_map(|v| v.as_str()).collect(),
+            Some(serde_json::Value::Object(o)) => o.keys().map(String::as_str).collect(),
+            _ => Vec::new(),
+        }
+    };
+    let (required, known) = (names("required"), names("properties"));
+    let reported = |key: &str| {
+        (found.iter()).any(|f| matches!(&f.place, Place::Missing { node: 0, key: k } if k == key))
+    };
+    let stands_for = |key: &str| {
+        (top.iter())
+            .any(|t| !known.contains(t) && did_you_mean(t, known.iter().copied()) == Some(key))
+    };
+    (required.into_iter())
+        .filter(|k| !top.contains(k) && !reported(k) && !stands_for(k))
+        .map(|k| missing_key(yaml, origin, outline.spots[0].value_at, k))
+        .collect()
+}
+
+/// "missing required key", at the start of the mapping that lacks it.
+fn missing_key(yaml: &str, origin: Origin<'_>, at: usize, name: &str) -> Diagnostic {
+    origin
+        .error_at(yaml, at, format!("missing required key `{name}`"))
+        .with_hint(format!("add a line `{name}: …`"))
 }
 
 /// Reads a whole YAML document and keeps nothing: the least any use of the
@@ -163,9 +222,7 @@ fn describe(
             Place::Missing { node, .. } => outline.spots[*node].value_at,
             _ => pos,
         };
-        return origin
-            .error_at(yaml, at, format!("missing required key `{name}`"))
-            .with_hint(format!("add a line `{name}: …`"));
+        return missing_key(yaml, origin, at, name);
     }
     if let Some(value) = between(rest, "unknown variant `", "`") {
         let field = path.map_or(String::new(), |p| format!("`{p}`: "));
@@ -686,7 +743,7 @@ mod tests {
         assert_eq!(top_level_text("id: x\ntitle: [a]\n", "title"), None);
     }
 
-    #[derive(serde::Deserialize, Debug)]
+    #[derive(serde::Deserialize, JsonSchema, Debug)]
     #[serde(deny_unknown_fields)]
     #[allow(dead_code)]
     struct T {
@@ -697,7 +754,7 @@ mod tests {
         items: Vec<Item>,
     }
 
-    #[derive(serde::Deserialize, Debug)]
+    #[derive(serde::Deserialize, JsonSchema, Debug)]
     #[serde(deny_unknown_fields)]
     #[allow(dead_code)]
     struct Item {

@@ -642,6 +642,38 @@ fn every_problem_in_a_front_matter_is_reported() {
     assert!(!run.stderr.contains("missing"), "{}", run.stderr);
 }
 
+/// Every required key a file lacks is named in one run, not one per run;
+/// one there with a bad value, or misspelt, is not also missing.
+#[test]
+fn every_missing_required_key_is_reported() {
+    let run = broken(
+        "content/x.exercise.yaml",
+        "id: x\ntitel: X\nduration: soon\nobjectives: [a]\n",
+    )
+    .says(&[
+        "content/x.exercise.yaml:1:1",
+        "missing required key `lesson`",
+        "missing required key `kind`",
+        "add a line `kind: …`",
+        "content/x.exercise.yaml:2:1",
+        "did you mean `title`?",
+        "content/x.exercise.yaml:3:11",
+        "build failed: 4 errors",
+    ]);
+    assert!(!run.stderr.contains("`title`\n"), "{}", run.stderr);
+    assert!(!run.stderr.contains("key `duration`"), "{}", run.stderr);
+    broken("content/workshops/day.yaml", "description: A day\n").says(&[
+        "content/workshops/day.yaml:1:1",
+        "missing required key `title`",
+        "missing required key `start`",
+        "missing required key `sessions`",
+        "build failed: 3 errors",
+    ]);
+    // A document that is not a mapping is one error, not a list of keys.
+    let run = broken("content/x.exercise.yaml", "- a\n- b\n").says(&["1 error"]);
+    assert!(!run.stderr.contains("missing"), "{}", run.stderr);
+}
+
 /// An unclosed quote is reported where it opens, not where the text ends.
 #[test]
 fn an_unclosed_quote_is_reported_where_it_opens() {
