@@ -300,6 +300,23 @@ fn every_problem(source: &Source) -> (Option<BookToml>, Vec<Diagnostic>) {
     (book, diags)
 }
 
+/// Where the value at `path` (`["build", "editions"]`) is in a `book.toml`
+/// that parsed, or where its `item`-th list item is: for the checks made
+/// after parsing, which a search of the text could send to a comment.
+fn span_of(text: &str, path: &[&str], item: Option<usize>) -> Option<Range<usize>> {
+    let table = DeTable::parse(text).ok()?;
+    let outline = Outline::new(&table);
+    let tree = &outline.tree;
+    let mut node = 0;
+    for key in path {
+        node = *(tree.children(node).iter()).find(|&&c| tree.key(c) == Some(key))?;
+    }
+    if let Some(i) = item {
+        node = *tree.children(node).get(i)?;
+    }
+    Some(outline.value_spans[node].clone())
+}
+
 /// The entries of a TOML document (see [`Tree`]) and where each one is.
 struct Outline {
     tree: Tree,
@@ -483,9 +500,9 @@ fn check(source: &Source, book: &BookToml) -> Vec<Diagnostic> {
         }
     }
     if book.title.trim().is_empty() {
-        let at = source.text.find("title").unwrap_or(0);
+        let at = span_of(&source.text, &["title"], None).unwrap_or(0..0);
         errors.push(
-            Diagnostic::error_at(source, at..at + 5, "the title is empty")
+            Diagnostic::error_at(source, at, "the title is empty")
                 .with_hint("give the handbook a title"),
         );
     }
@@ -518,20 +535,20 @@ fn check(source: &Source, book: &BookToml) -> Vec<Diagnostic> {
     }
     let editions = &book.build.editions;
     if let Some(twice) = (1..editions.len()).find(|&i| editions[..i].contains(&editions[i])) {
-        let at = source.text.find("editions").unwrap_or(0);
+        let at = span_of(&source.text, &["build", "editions"], Some(twice)).unwrap_or(0..0);
         errors.push(
             Diagnostic::error_at(
                 source,
-                at..at + 8,
+                at,
                 format!("the {} edition is listed twice", editions[twice].name()),
             )
             .with_hint("list each edition once"),
         );
     }
     if book.build.editions.is_empty() {
-        let at = source.text.find("editions").unwrap_or(0);
+        let at = span_of(&source.text, &["build", "editions"], None).unwrap_or(0..0);
         errors.push(
-            Diagnostic::error_at(source, at..at + 8, "no edition to build")
+            Diagnostic::error_at(source, at, "no edition to build")
                 .with_hint("list at least one: [\"participant\"]"),
         );
     }

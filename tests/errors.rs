@@ -592,21 +592,36 @@ fn control_characters_in_content_are_not_sent_to_the_terminal() {
 }
 
 /// base-url is a web address (it reaches the canonical link and the 404
-/// page's <base>), and an edition is listed once.
+/// page's <base>), and an edition is listed once. Each is reported at its
+/// value, not where the key's name first appears in the text (here, in
+/// comments).
 #[test]
 fn base_url_and_editions_are_checked() {
     Book::new()
         .file(
             "book.toml",
-            "title = \"T\"\nbase-url = \"javascript:alert(1)//\"\n[build]\neditions = [\"participant\", \"participant\"]\n",
+            "# The title and editions of the handbook.\ntitle = \"T\"\nbase-url = \"javascript:alert(1)//\"\n[build]\neditions = [\"participant\", \"participant\"]\n",
         )
         .check()
         .fails(1)
         .says(&[
-            "book.toml:2:12",
+            "book.toml:3:12",
             "is not a web address",
-            "book.toml:4:1",
+            "book.toml:5:28",
             "the participant edition is listed twice",
+        ]);
+    Book::new()
+        .file(
+            "book.toml",
+            "# The title and editions of the handbook.\ntitle = \" \"\n[build] # editions\neditions = []\n",
+        )
+        .check()
+        .fails(1)
+        .says(&[
+            "book.toml:2:9",
+            "the title is empty",
+            "book.toml:4:12",
+            "no edition to build",
         ]);
 }
 
