@@ -12,7 +12,7 @@ use pulldown_cmark::{
 };
 
 use crate::config::{Edition, MarkdownOptions};
-use crate::diag::{Diagnostic, Source};
+use crate::diag::{did_you_mean, Diagnostic, Source};
 use crate::discover::TextFile;
 use crate::exercise::{Exercise, Step};
 use crate::model::{relative_url, Book};
@@ -452,8 +452,6 @@ pub fn parser_options(o: &MarkdownOptions) -> Options {
     opts
 }
 
-const FACILITATOR_MARK: &str = "[!FACILITATOR]";
-
 /// Renders Markdown with the handbook's rules.
 pub fn render(input: &Input<'_>, settings: &Settings<'_>) -> Rendered {
     let text = input.text;
@@ -535,7 +533,41 @@ pub fn render(input: &Input<'_>, settings: &Settings<'_>) -> Rendered {
                 out.push(ev.clone());
             }
             Event::Start(Tag::BlockQuote(kind)) => {
-                if kind.is_none() && starts_with_marker(&events, i) {
+                let marker = if kind.is_none() {
+                    quote_marker(&events, i, text)
+                } else {
+                    None
+                };
+                if let Some((word, range)) = marker.as_ref().filter(|(w, _)| !is_facilitator(w)) {
+                    // Unknown, such as a misspelt `[!FACILITATOR]`: were it
+                    // shown as a plain quote, facilitator text would reach
+                    // participants.
+                    let escape = format!("to show `[!{word}]` as text, write `\\[!{word}]`");
+                    let hint = match did_you_mean(&word.to_ascii_lowercase(), CALLOUTS) {
+                        Some(k) => {
+                            format!("did you mean `[!{}]`? Or {escape}", k.to_ascii_uppercase())
+                        }
+                        None => format!(
+                            "callouts are {}; {escape}",
+                            CALLOUTS
+                                .iter()
+                                .map(|k| format!("`[!{}]`", k.to_ascii_uppercase()))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    };
+                    r.diags.push(
+                        Diagnostic::error_at(
+                            input.source,
+                            at(&range),
+                            format!("unknown callout `[!{word}]`"),
+                        )
+                        .with_hint(hint),
+                    );
+                    i = find_end(&events, i) + 1;
+                    continue;
+                }
+                if marker.is_some() {
                     if settings.edition.is_facilitator() {
                         quote_is_callout.push(true);
                         out.push(Event::Html(
@@ -734,10 +766,45 @@ fn plain_text(events: &[(Event<'_>, Range<usize>)], html_as_text: bool) -> Strin
     s.trim().to_string()
 }
 
-/// Whether the block quote opened at `i` starts with `[!FACILITATOR]`.
-fn starts_with_marker(events: &[(Event<'_>, Range<usize>)], i: usize) -> bool {
-    matches!(events.get(i + 1), Some((Event::Start(Tag::Paragraph), _)))
-        && matches!(events.get(i + 2), Some((Event::Text(t), _)) if t.trim_start().starts_with(FACILITATOR_MARK))
+/// The callout types, lower case: GitHub's alerts and the handbook's own.
+const CALLOUTS: [&str; 6] = [
+    "note",
+    "tip",
+    "important",
+    "warning",
+    "caution",
+    "facilitator",
+];
+
+fn is_facilitator(word: &str) -> bool {
+    word.eq_ignore_ascii_case("facilitator")
+}
+
+/// The word of a `[!WORD]` marker that starts the plain block quote opened
+/// at `i` (GitHub's own alerts arrive already recognised), and where the
+/// marker is in the source. A `\[!` written escaped is no marker.
+fn quote_marker(
+    events: &[(Event<'_>, Range<usize>)],
+    i: usize,
+    source: &str,
+) -> Option<(String, Range<usize>)> {
+    let Some((Event::Start(Tag::Paragraph), _)) = events.get(i + 1) else {
+        return None;
+    };
+    let Some((Event::Text(t), range)) = events.get(i + 2) else {
+        return None;
+    };
+    let word = t.trim_start().strip_prefix("[!")?.split_once(']')?.0;
+    // The text starts after the backslash of an escaped `\[`.
+    let escaped = source[..range.start].ends_with('\\');
+    let is_word = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '_');
+    (is_word && !escaped).then(|| {
+        let start = range.start + source[range.clone()].find('[').unwrap_or(0);
+        (word.to_string(), start..start + word.len() + 3)
+    })
 }
 
 /// Emits the facilitator block's content without the marker; returns the next index.
@@ -749,7 +816,8 @@ fn skip_marker<'a>(
     let Some((Event::Text(t), _)) = events.get(i + 2) else {
         return i + 1;
     };
-    let rest = t.trim_start()[FACILITATOR_MARK.len()..]
+    let t = t.trim_start();
+    let rest = t[t.find(']').map_or(0, |e| e + 1)..]
         .trim_start()
         .to_string();
     let mut j = i + 3;

@@ -90,6 +90,45 @@ fn callouts_and_facilitator_only_blocks() {
     assert!(!f.contains("[!FACILITATOR]"));
 }
 
+/// The facilitator marker matches in any case, as GitHub's alerts do; an
+/// unknown or misspelt marker is an error, not a plain quote that would
+/// show facilitator text to participants. An escaped `\[!` stays text.
+#[test]
+fn facilitator_marker_in_any_case_and_unknown_markers() {
+    let body = "> [!facilitator]\n> LOWER-SECRET\n\n> [!Facilitator] INLINE-SECRET\n\n> \\[!aside] shown as text\n";
+    let book = Book::new()
+        .file(
+            "book.toml",
+            "title = \"T\"\n[build]\neditions = [\"participant\", \"facilitator\"]\n",
+        )
+        .lesson("a.md", "A", body);
+    book.build().ok().no_warnings();
+    let site = fixture::snapshot(&book.path().join("site"));
+    for (path, bytes) in &site {
+        let text = String::from_utf8_lossy(bytes);
+        assert!(!text.contains("SECRET"), "{path}");
+    }
+    assert!(book.main("a.html").contains("[!aside] shown as text"));
+    let f = std::fs::read_to_string(book.path().join("site-facilitator/a.html")).unwrap();
+    assert_eq!(f.matches("callout callout-facilitator").count(), 2, "{f}");
+    assert!(f.contains("LOWER-SECRET") && f.contains("INLINE-SECRET"));
+
+    let book = Book::new().lesson(
+        "a.md",
+        "A",
+        "> [!FACILITATR]\n> SECRET\n\n> [!aside]\n> x\n",
+    );
+    book.build().fails(1).says(&[
+        "content/a.md:4:3",
+        "unknown callout `[!FACILITATR]`",
+        "did you mean `[!FACILITATOR]`?",
+        "content/a.md:7:3",
+        "unknown callout `[!aside]`",
+        "callouts are `[!NOTE]`",
+        "write `\\[!aside]`",
+    ]);
+}
+
 #[test]
 fn links_between_lessons_nested_folders_and_assets_are_relative() {
     let book = Book::new()
