@@ -469,6 +469,7 @@ pub fn render(input: &Input<'_>, settings: &Settings<'_>) -> Rendered {
     let mut quote_is_callout: Vec<bool> = Vec::new();
     let mut section = TextSection::default();
     let mut in_heading: Option<usize> = None;
+    let mut in_code = false;
     let mut warned_html = false;
     let at = |range: &Range<usize>| match input.origin {
         TextOrigin::Slice(base) => base + range.start..base + range.end,
@@ -685,9 +686,18 @@ pub fn render(input: &Input<'_>, settings: &Settings<'_>) -> Rendered {
                 warn_html(&mut warned_html, input, at(range), &mut r);
                 out.push(Event::Text(h.clone()));
             }
+            Event::Start(Tag::CodeBlock(_)) => {
+                in_code = true;
+                out.push(ev.clone());
+            }
             Event::Text(t) | Event::Code(t) => {
                 if in_heading.is_none() {
                     gather(&mut section, settings, t);
+                }
+                if matches!(ev, Event::Text(_)) && !in_code {
+                    if let Some(d) = placement_mistake(t, &at(range), input.source) {
+                        r.diags.push(d);
+                    }
                 }
                 out.push(ev.clone());
             }
@@ -698,6 +708,7 @@ pub fn render(input: &Input<'_>, settings: &Settings<'_>) -> Rendered {
             Event::End(
                 TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::CodeBlock,
             ) => {
+                in_code &= !matches!(ev, Event::End(TagEnd::CodeBlock));
                 gather(&mut section, settings, " ");
                 out.push(ev.clone());
             }
@@ -864,6 +875,55 @@ fn exercise_placement(t: &str) -> Option<&str> {
         .strip_prefix(':')?
         .trim();
     Some(id)
+}
+
+/// An exercise placement written so that it is not one, which would be
+/// published as literal text: a misspelt or unknown word in braces
+/// (`{{ exercice: x }}`, `{{ Exercise: x }}`, `{ exercise: x }`), a
+/// missing colon, or a placement inside a longer paragraph.
+fn placement_mistake(t: &str, range: &Range<usize>, source: &Source) -> Option<Diagnostic> {
+    // Each run of opening braces, up to the first closing one after it.
+    (t.match_indices('{'))
+        .filter(|&(k, _)| !t[..k].ends_with('{'))
+        .find_map(|(open, _)| placement_at(t, open, range, source))
+}
+
+fn placement_at(t: &str, open: usize, range: &Range<usize>, source: &Source) -> Option<Diagnostic> {
+    let close = open + t[open..].find('}')?;
+    let inner = t[open..close].trim_start_matches('{').trim();
+    let word_end = inner
+        .find(|c: char| !c.is_alphabetic())
+        .unwrap_or(inner.len());
+    let (word, rest) = inner.split_at(word_end);
+    let exact = word == "exercise";
+    if !exact && did_you_mean(&word.to_lowercase(), ["exercise"]).is_none() {
+        return None;
+    }
+    let colon = rest.trim_start().strip_prefix(':');
+    let id = colon.unwrap_or(rest).trim();
+    let id = if id.is_empty() { "ID" } else { id };
+    let end = (close + 2).min(t.len());
+    let snippet = t[open..end].trim_end();
+    let well_formed =
+        exact && colon.is_some() && snippet.starts_with("{{") && snippet.ends_with("}}");
+    // A well-formed one that is a paragraph of its own never gets here:
+    // this one is inside a longer paragraph, a list item or a table.
+    let message = if well_formed {
+        "an exercise placement must be a paragraph of its own".to_string()
+    } else {
+        format!("`{snippet}` is not an exercise placement")
+    };
+    // The text's place in the source, narrowed to the braces when the
+    // text is the source as written.
+    let at = match source.text.get(range.clone()) {
+        Some(s) if s == t => range.start + open..range.start + end,
+        _ => range.clone(),
+    };
+    Some(
+        Diagnostic::error_at(source, at, message).with_hint(format!(
+            "to place the exercise here, write `{{{{ exercise: {id} }}}}` as a paragraph of its own, with a blank line before and after"
+        )),
+    )
 }
 
 pub fn is_slug(s: &str) -> bool {

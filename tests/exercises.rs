@@ -240,6 +240,32 @@ fn inline_placement_of_a_missing_exercise_is_located() {
         .says(&["content/ch/lesson.md:6:1", "no exercise with id `listen`"]);
 }
 
+/// A placement written so that it is not one is an error, not literal
+/// braces on the published page; braces and code that are not about
+/// exercises are left alone.
+#[test]
+fn placements_that_are_not_placements_are_errors() {
+    let body = "---\ntitle: The Lesson\n---\n{{ exercice: listen }}\n\n{{ Exercise: listen }}\n\n{ exercise: listen }\n\nSee {{ exercise: listen }} here.\n\n- {{ exercise: listen }}\n\nFine {braces}, {{ other }} and `{{ exercise: listen }}`.\n\n```\n{{ exercise: listen }}\n```\n\n{{ exercise: listen }}\n";
+    let b = Book::new()
+        .chapter("ch", "Chapter")
+        .file("content/ch/lesson.md", body)
+        .file("content/ch/listen.exercise.yaml", exercise("listen", ""));
+    let run = b.build().fails(1).says(&[
+        "content/ch/lesson.md:4:1",
+        "`{{ exercice: listen }}` is not an exercise placement",
+        "write `{{ exercise: listen }}` as a paragraph of its own",
+        "content/ch/lesson.md:6:1",
+        "`{{ Exercise: listen }}` is not an exercise placement",
+        "content/ch/lesson.md:8:1",
+        "`{ exercise: listen }` is not an exercise placement",
+        "content/ch/lesson.md:10:5",
+        "an exercise placement must be a paragraph of its own",
+        "content/ch/lesson.md:12:3",
+        "build failed: 5 errors",
+    ]);
+    assert!(!run.stderr.contains(":14:"), "{}", run.stderr);
+}
+
 const MARKERS: [&str; 6] = [
     "LEAK-NOTES-7f3a",
     "LEAK-DEBRIEF-91c2",
