@@ -1084,14 +1084,26 @@ fn resolve_url(
         );
         return "#".into();
     }
-    let hint = if target.ends_with(".md") {
-        closest_page(book, &target).map_or_else(
-            || "check the file name; links are relative to this file".to_string(),
-            |s| format!("did you mean `{}`?", relative_to(input.dir, &s)),
-        )
+    // The closest file of the kind linked to: a page, an image or other
+    // file, an exercise file or workshop plan.
+    let closest = if target.ends_with(".md") {
+        crate::diag::closest_path(&target, book.by_rel.keys().map(String::as_str))
     } else {
-        "check the file name; links are relative to this file and files must live in `content/`"
-            .to_string()
+        let yaml = settings.yaml_pages.keys().copied().filter(|_| !image);
+        crate::diag::closest_path(
+            &target,
+            book.asset_by_rel.keys().map(String::as_str).chain(yaml),
+        )
+    };
+    let hint = match closest {
+        Some(s) => format!("did you mean `{}`?", relative_to(input.dir, s)),
+        None if target.ends_with(".md") => {
+            "check the file name; links are relative to this file".to_string()
+        }
+        None => {
+            "check the file name; links are relative to this file and files must live in `content/`"
+                .to_string()
+        }
     };
     r.diags.push(
         Diagnostic::error_at(
@@ -1102,10 +1114,6 @@ fn resolve_url(
         .with_hint(hint),
     );
     "#".into()
-}
-
-fn closest_page(book: &Book, target: &str) -> Option<String> {
-    crate::diag::did_you_mean(target, book.by_rel.keys().map(String::as_str)).map(str::to_string)
 }
 
 /// `target` (under `content/`) written relative to `dir`.

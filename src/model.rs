@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
-use crate::diag::{did_you_mean, Diagnostic, Severity, Source};
+use crate::diag::{closest_path, Diagnostic, Severity, Source};
 use crate::discover::Asset;
 use crate::frontmatter::ParsedPage;
 
@@ -103,7 +103,7 @@ impl Book {
                 draft_hint(marked),
             );
         }
-        let hint = match did_you_mean(id, self.lessons().map(|p| p.id.as_str())) {
+        let hint = match closest_path(id, self.lessons().map(|p| p.id.as_str())) {
             Some(s) => format!("did you mean `{s}`?"),
             None => "use the lesson's id: its path under content/ without number prefixes or `.md`"
                 .into(),

@@ -542,6 +542,38 @@ fn a_template_that_extends_itself_points_to_the_built_in_one() {
         ]);
 }
 
+/// A broken link to an image, an exercise file or a renamed lesson, and a
+/// lesson id left behind by a rename, get the closest file or id as a
+/// hint, as links to lessons do.
+#[test]
+fn missing_files_and_ids_get_the_closest_one_as_a_hint() {
+    let run = Book::new()
+        .chapter("01-ch", "Ch")
+        .lesson(
+            "01-ch/02-sbi.md",
+            "SBI",
+            "![model](image/sbi.png)\n\n[drill](sbi-drll.exercise.yaml)\n",
+        )
+        .lesson("01-ch/03-other.md", "Other", "[back](02-sbi-model.md)\n")
+        .file("content/01-ch/images/sbi.png", b"\x89PNG fake")
+        .file(
+            "content/01-ch/sbi-drill.exercise.yaml",
+            "id: sbi-drill\ntitle: Drill\nlesson: ch/sbi-model\nkind: discussion\nduration: 10\n",
+        )
+        .build()
+        .fails(1);
+    run.says(&[
+        "content/01-ch/02-sbi.md:4:1",
+        "did you mean `images/sbi.png`?",
+        "content/01-ch/02-sbi.md:6:1",
+        "did you mean `sbi-drill.exercise.yaml`?",
+        "content/01-ch/03-other.md:4:1",
+        "did you mean `02-sbi.md`?",
+        "content/01-ch/sbi-drill.exercise.yaml:3:",
+        "did you mean `ch/sbi`?",
+    ]);
+}
+
 /// A mistake in one page's front matter is one error: links to that page
 /// and its exercises still resolve, and its body is still checked.
 #[test]
