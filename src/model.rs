@@ -438,11 +438,13 @@ pub fn build(pages: Vec<ParsedPage>, assets: Vec<Asset>, drafts: bool) -> (Book,
         .enumerate()
         .map(|(i, p)| (p.parsed.file.rel.clone(), i))
         .collect();
-    let by_id = out_pages
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.id.clone(), i))
-        .collect();
+    // Of two pages with one id (an error, see [`check_collisions`]), the
+    // id names the first: the error is reported at the second, and what
+    // names the id is checked against the page it was written for.
+    let mut by_id = HashMap::new();
+    for (i, p) in out_pages.iter().enumerate() {
+        by_id.entry(p.id.clone()).or_insert(i);
+    }
     let asset_by_rel = assets
         .iter()
         .enumerate()

@@ -820,3 +820,30 @@ fn a_file_full_of_mistakes_reports_the_first_hundred() {
         "build failed: 100 errors and 1 warning",
     ]);
 }
+
+/// Two files that produce one output path are one error, at the second:
+/// a workshop naming the lesson is checked against the first, not the
+/// copy.
+#[test]
+fn a_clashing_copy_of_a_lesson_is_one_error() {
+    let run = Book::new()
+        .file(
+            "content/01-sbi-model.md",
+            "---\ntitle: SBI\nduration: 20\n---\nText.\n",
+        )
+        .file(
+            "content/02-SBI-Model.md",
+            "---\ntitle: SBI again\n---\nText.\n",
+        )
+        .file(
+            "content/workshops/day.yaml",
+            "title: Day\nstart: \"09:00\"\nsessions:\n  - lesson: sbi-model\n",
+        )
+        .check()
+        .fails(1)
+        .says(&[
+            "content/02-SBI-Model.md:1:1",
+            "both produce `sbi-model.html`",
+        ]);
+    assert_eq!(errors(&run), 1, "{}", run.stderr);
+}
