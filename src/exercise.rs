@@ -396,11 +396,19 @@ pub(crate) fn located<'c>(
 }
 
 /// The index of the exercise with `id`; `exercises` is sorted by id (as
-/// [`parse_all`] returns it).
+/// [`parse_all`] returns it). An exercise whose own id is not a valid one
+/// (`Feedback_Quiz`) is an error at that id, and is found under the id it
+/// stands for (`feedback-quiz`), so that what places it does not report a
+/// second error for the same mistake.
 pub fn find(exercises: &[Exercise], id: &str) -> Option<usize> {
-    exercises
+    (exercises
         .binary_search_by(|e| e.data.id.as_str().cmp(id))
-        .ok()
+        .ok())
+    .or_else(|| {
+        (exercises.iter()).position(|e| {
+            !crate::markdown::is_slug(&e.data.id) && crate::model::slugify(&e.data.id) == id
+        })
+    })
 }
 
 /// For each page index, the exercises that belong to that lesson.
@@ -536,7 +544,10 @@ pub fn missing(exercises: &[Exercise], book: &Book, id: &str) -> (String, String
             crate::model::draft_hint(marked),
         );
     }
-    let hint = did_you_mean(id, exercises.iter().map(|e| e.data.id.as_str()))
+    // Only valid ids are suggested: an invalid one is an error itself.
+    let valid =
+        (exercises.iter().map(|e| e.data.id.as_str())).filter(|i| crate::markdown::is_slug(i));
+    let hint = did_you_mean(id, valid)
         .map_or("use the `id` of an exercise file".to_string(), |s| {
             format!("did you mean `{s}`?")
         });
@@ -560,7 +571,12 @@ pub fn validate(exercises: &mut [Exercise], book: &Book) -> Vec<Diagnostic> {
                 "id",
                 Severity::Error,
                 format!("`{}` is not a valid id", d.id),
-                "use lower-case letters, digits and dashes, e.g. `motivation-map`".into(),
+                match crate::model::slugify(&d.id) {
+                    s if crate::markdown::is_slug(&s) => {
+                        format!("use lower-case letters, digits and dashes: `{s}`")
+                    }
+                    _ => "use lower-case letters, digits and dashes, e.g. `motivation-map`".into(),
+                },
             );
         }
         if let Some(prev) = first.get(&d.id) {

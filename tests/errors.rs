@@ -847,3 +847,49 @@ fn a_clashing_copy_of_a_lesson_is_one_error() {
         ]);
     assert_eq!(errors(&run), 1, "{}", run.stderr);
 }
+
+/// An exercise id that is not a valid one is one error, at the id: the
+/// workshop and the page that place the exercise by the id it stands for
+/// report nothing, and no hint ever suggests an invalid id.
+#[test]
+fn an_invalid_exercise_id_is_one_error() {
+    let run = Book::new()
+        .file(
+            "content/lesson.md",
+            "---\ntitle: L\n---\n{{ exercise: feedback-quiz }}\n",
+        )
+        .file(
+            "content/quiz.exercise.yaml",
+            "id: Feedback_Quiz\ntitle: Q\nlesson: lesson\nkind: discussion\nduration: 5\n",
+        )
+        .file(
+            "content/workshops/day.yaml",
+            "title: Day\nstart: \"09:00\"\nsessions:\n  - exercise: feedback-quiz\n",
+        )
+        .check()
+        .fails(1)
+        .says(&[
+            "content/quiz.exercise.yaml:1:1",
+            "`Feedback_Quiz` is not a valid id",
+            "hint: use lower-case letters, digits and dashes: `feedback-quiz`",
+        ]);
+    assert_eq!(errors(&run), 1, "{}", run.stderr);
+    // A misspelt id is not pointed at an invalid one.
+    let run = Book::new()
+        .file(
+            "content/lesson.md",
+            "---\ntitle: L\n---\n{{ exercise: feedbak-quiz }}\n",
+        )
+        .file(
+            "content/quiz.exercise.yaml",
+            "id: Feedback_Quiz\ntitle: Q\nlesson: lesson\nkind: discussion\nduration: 5\n",
+        )
+        .check()
+        .fails(1)
+        .says(&["no exercise with id `feedbak-quiz`"]);
+    assert!(
+        !run.stderr.contains("did you mean `Feedback_Quiz`"),
+        "{}",
+        run.stderr
+    );
+}
