@@ -29,7 +29,7 @@ use serde::Serialize;
 use crate::diag::Diagnostic;
 use crate::discover::TextFile;
 use crate::exercise::Exercise;
-use crate::frontmatter::ParsedPage;
+use crate::frontmatter::{Broken, ParsedPage};
 use crate::markdown::{ExerciseMarkdown, Rendered, Settings};
 use crate::model::{Book, Page};
 use crate::theme::{self, Theme};
@@ -44,7 +44,7 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 /// A source file and what parsing it gave.
-type Parsed<T> = (TextFile, Result<T, Vec<Diagnostic>>);
+type Parsed<T> = (TextFile, Result<T, Broken<T>>);
 
 /// Memoised work from earlier builds; see [`crate::build_cached`].
 #[derive(Default)]
@@ -180,12 +180,12 @@ impl BuildCache {
     }
 
     /// Parses a page's front matter, or reuses the result for the same text.
-    pub fn parse_page(&self, file: TextFile) -> Result<ParsedPage, Vec<Diagnostic>> {
+    pub fn parse_page(&self, file: TextFile) -> Result<ParsedPage, Broken<ParsedPage>> {
         reuse_or_parse(&self.pages, file, crate::frontmatter::parse_page)
     }
 
     /// Parses an exercise, or reuses the result for the same text.
-    pub fn parse_exercise(&self, file: TextFile) -> Result<Exercise, Vec<Diagnostic>> {
+    pub fn parse_exercise(&self, file: TextFile) -> Result<Exercise, Broken<Exercise>> {
         reuse_or_parse(&self.exercises, file, crate::exercise::parse_one)
     }
 
@@ -307,8 +307,8 @@ impl BuildCache {
 fn reuse_or_parse<T: Clone>(
     memo: &Mutex<HashMap<String, Parsed<T>>>,
     file: TextFile,
-    parse: fn(TextFile) -> Result<T, Vec<Diagnostic>>,
-) -> Result<T, Vec<Diagnostic>> {
+    parse: fn(TextFile) -> Result<T, Broken<T>>,
+) -> Result<T, Broken<T>> {
     if let Some((f, r)) = lock(memo).get(&file.rel) {
         if same_file(f, &file) {
             return r.clone();

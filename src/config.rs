@@ -285,7 +285,9 @@ fn every_problem(source: &Source) -> (Option<BookToml>, Vec<Diagnostic>) {
         Err(e) => return (None, vec![toml_error(source, &e, None)]),
     };
     let outline = Outline::new(&table);
-    let (book, found) = recover::recover(
+    let recover::Recovered {
+        value: book, found, ..
+    } = recover::recover(
         &outline.tree,
         |dropped| {
             let root = Spanned::new(table.span(), outline.without(table.get_ref(), dropped));

@@ -12,8 +12,9 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::diag::{did_you_mean, Diagnostic, Severity};
 use crate::discover::TextFile;
+use crate::frontmatter::Broken;
 use crate::model::Book;
-use crate::yaml::{self, Locator, Origin};
+use crate::yaml::{self, Gaps, Locator, Origin, Partial};
 
 /// An exercise file. Field order here is the order editors suggest them in.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
@@ -378,6 +379,10 @@ pub struct Exercise {
     locator: std::sync::OnceLock<std::sync::Arc<Locator>>,
     /// The file failed to parse: this stands in for it (see [`stand_in`]).
     pub broken: bool,
+    /// What the checks after parsing may look at: for a file that failed,
+    /// what of it was read ([`Gaps::intact`]); `None` for a stand-in
+    /// named by its `id` only, which is left out of every check.
+    pub gaps: Option<Gaps>,
 }
 
 impl Exercise {
@@ -444,36 +449,50 @@ pub fn parse_all(files: Vec<TextFile>) -> (Vec<Exercise>, Vec<Diagnostic>) {
     parse_all_with(files, &parse_one)
 }
 
-/// Parses one exercise file; on failure, every problem in it.
-pub fn parse_one(file: TextFile) -> Result<Exercise, Vec<Diagnostic>> {
+/// Parses one exercise file; on failure, every problem in it and what
+/// stands in for it.
+pub fn parse_one(file: TextFile) -> Result<Exercise, Broken<Exercise>> {
     let text = &file.source.text;
     if yaml::is_empty_document(text) {
-        return Err(vec![Diagnostic::error_at(
-            &file.source,
-            0..0,
-            "exercise file is empty",
-        )
-        .with_hint(
-            "start with `id:`, `title:`, `lesson:`, `kind:` and `duration:`",
-        )]);
+        return Err(Broken {
+            diags: vec![
+                Diagnostic::error_at(&file.source, 0..0, "exercise file is empty")
+                    .with_hint("start with `id:`, `title:`, `lesson:`, `kind:` and `duration:`"),
+            ],
+            stand_in: None,
+        });
     }
-    let data: ExerciseFile = yaml::parse(text, Origin::new(&file.source, 0))?;
-    let out = format!("exercises/{}.html", data.id);
-    Ok(Exercise {
+    match yaml::parse_partial::<ExerciseFile>(text, Origin::new(&file.source, 0)) {
+        Ok(data) => Ok(exercise(data, file, false, Gaps::none())),
+        Err(failed) => Err(Broken {
+            diags: failed.diags,
+            stand_in: stand_in(file, failed.partial),
+        }),
+    }
+}
+
+fn exercise(data: ExerciseFile, file: TextFile, broken: bool, gaps: Gaps) -> Exercise {
+    Exercise {
+        out: format!("exercises/{}.html", data.id),
         data,
         file,
-        out,
         lesson: None,
         locator: Default::default(),
-        broken: false,
-    })
+        broken,
+        gaps: Some(gaps),
+    }
 }
 
 /// An exercise file that fails to parse but names its `id` stays in the
 /// book under that id, so that the lessons and workshops that place it do
 /// not each report an error of their own (the build fails on the file's
-/// errors anyway). It is left out of every check.
-fn stand_in(file: TextFile) -> Option<Exercise> {
+/// errors anyway). What the rest of the file says is checked as for any
+/// exercise, as far as it was read; when nothing past a syntax error
+/// could be, the stand-in is left out of every check.
+fn stand_in(file: TextFile, partial: Option<Partial<ExerciseFile>>) -> Option<Exercise> {
+    if let Some(p) = partial.filter(|p| p.gaps.intact("id")) {
+        return Some(exercise(p.value, file, true, p.gaps));
+    }
     let id = yaml::top_level_text(&file.source.text, "id")?;
     Some(Exercise {
         out: format!("exercises/{id}.html"),
@@ -501,6 +520,7 @@ fn stand_in(file: TextFile) -> Option<Exercise> {
         lesson: None,
         locator: Default::default(),
         broken: true,
+        gaps: None,
     })
 }
 
@@ -508,9 +528,9 @@ fn stand_in(file: TextFile) -> Option<Exercise> {
 /// earlier results through it).
 pub fn parse_all_with(
     files: Vec<TextFile>,
-    parse: &(dyn Fn(TextFile) -> Result<Exercise, Vec<Diagnostic>> + Sync),
+    parse: &(dyn Fn(TextFile) -> Result<Exercise, Broken<Exercise>> + Sync),
 ) -> (Vec<Exercise>, Vec<Diagnostic>) {
-    let (mut exercises, diags) = crate::frontmatter::parse_each(files, parse, stand_in);
+    let (mut exercises, diags) = crate::frontmatter::parse_each(files, parse);
     exercises.sort_by(|a, b| a.data.id.cmp(&b.data.id));
     (exercises, diags)
 }
@@ -526,7 +546,7 @@ pub fn take_drafts(exercises: &mut Vec<Exercise>, book: &mut Book) {
         ..
     } = book;
     exercises.retain(|e| match draft_lessons.get(&e.data.lesson) {
-        Some(marked) if !e.broken => {
+        Some(marked) if e.gaps.as_ref().is_some_and(|g| g.intact("lesson")) => {
             draft_exercises.insert(e.data.id.clone(), marked.clone());
             drafts.insert(e.file.rel.clone(), marked.clone());
             false
@@ -555,17 +575,23 @@ pub fn missing(exercises: &[Exercise], book: &Book, id: &str) -> (String, String
 }
 
 /// Semantic checks, every problem located at its key: unique ids, existing
-/// lessons, sensible ranges, and quizzes with a correct answer.
+/// lessons, sensible ranges, and quizzes with a correct answer. In a file
+/// that failed to parse, each check looks only at what was read, and is
+/// left out where a value it needs was not: no error follows from
+/// another one.
 pub fn validate(exercises: &mut [Exercise], book: &Book) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     let mut first: HashMap<String, String> = HashMap::new();
-    for ex in exercises.iter_mut().filter(|e| !e.broken) {
+    for ex in exercises.iter_mut() {
+        let Some(gaps) = &ex.gaps else { continue };
+        let read = |path: &str| gaps.intact(path);
         let d = &ex.data;
         let (file, cell) = (&ex.file, &ex.locator);
         // Key positions are worked out only when there is something to report.
         let mut push = |path: &str, sev: Severity, msg: String, hint: String| {
             diags.push(ex_error(file, located(cell, file), path, sev, msg).with_hint(hint));
         };
+        // A file is kept only if its `id` was read.
         if !crate::markdown::is_slug(&d.id) {
             push(
                 "id",
@@ -590,13 +616,14 @@ pub fn validate(exercises: &mut [Exercise], book: &Book) -> Vec<Diagnostic> {
             first.insert(d.id.clone(), ex.file.source.name.clone());
         }
         match book.by_id.get(&d.lesson) {
+            _ if !read("lesson") => {}
             Some(&p) if book.pages[p].kind == crate::model::PageKind::Lesson => ex.lesson = Some(p),
             _ => {
                 let (msg, hint) = book.missing_lesson(&d.lesson);
                 push("lesson", Severity::Error, msg, hint);
             }
         }
-        if d.duration == 0 {
+        if d.duration == 0 && read("duration") {
             push(
                 "duration",
                 Severity::Error,
@@ -604,7 +631,7 @@ pub fn validate(exercises: &mut [Exercise], book: &Book) -> Vec<Diagnostic> {
                 "give the time in whole minutes".into(),
             );
         }
-        if d.duration > crate::workshop::MAX_MINUTES {
+        if d.duration > crate::workshop::MAX_MINUTES && read("duration") {
             push(
                 "duration",
                 Severity::Error,
@@ -612,7 +639,7 @@ pub fn validate(exercises: &mut [Exercise], book: &Book) -> Vec<Diagnostic> {
                 "give the time in whole minutes, at most 1440".into(),
             );
         }
-        if let Some(Group::Sized(g)) = &d.group {
+        if let Some(Group::Sized(g)) = d.group.as_ref().filter(|_| read("group")) {
             if g.min == Some(0) || g.max == Some(0) {
                 push(
                     "group",
@@ -632,8 +659,9 @@ pub fn validate(exercises: &mut [Exercise], book: &Book) -> Vec<Diagnostic> {
                 }
             }
         }
+        // Steps left out only lower the sum.
         let timed = d.timed_minutes();
-        if timed > d.duration {
+        if timed > d.duration && read("duration") {
             push(
                 "steps",
                 Severity::Warning,
@@ -644,7 +672,7 @@ pub fn validate(exercises: &mut [Exercise], book: &Book) -> Vec<Diagnostic> {
                 "shorten the steps or raise `duration`".into(),
             );
         }
-        if d.kind == Kind::Quiz && d.questions.is_empty() {
+        if d.kind == Kind::Quiz && d.questions.is_empty() && read("kind") && read("questions") {
             push(
                 "kind",
                 Severity::Error,
@@ -652,7 +680,7 @@ pub fn validate(exercises: &mut [Exercise], book: &Book) -> Vec<Diagnostic> {
                 "add a `questions:` list, each with `question`, `choices` and `answer`".into(),
             );
         }
-        if d.kind != Kind::Quiz && !d.questions.is_empty() {
+        if d.kind != Kind::Quiz && !d.questions.is_empty() && read("kind") {
             push(
                 "questions",
                 Severity::Error,
@@ -661,14 +689,23 @@ pub fn validate(exercises: &mut [Exercise], book: &Book) -> Vec<Diagnostic> {
             );
         }
         for (qi, q) in d.questions.iter().enumerate() {
-            let base = format!("questions.{qi}");
-            if q.choices.len() < 2 {
+            // Questions left out are not in the value: name each by its
+            // place in the file.
+            let base = format!("questions.{}", gaps.item("questions", qi));
+            let (choices, answer) = (
+                read(&format!("{base}.choices")),
+                read(&format!("{base}.answer")),
+            );
+            if q.choices.len() < 2 && choices {
                 push(
                     &format!("{base}.choices"),
                     Severity::Error,
                     "a question needs at least two choices".into(),
                     "add choices".into(),
                 );
+            }
+            if !answer {
+                continue;
             }
             let idx = q.answer.indexes();
             if idx.is_empty() {
@@ -680,7 +717,7 @@ pub fn validate(exercises: &mut [Exercise], book: &Book) -> Vec<Diagnostic> {
                 );
             }
             for (ai, &n) in idx.iter().enumerate() {
-                if n == 0 || n as usize > q.choices.len() {
+                if n == 0 || (n as usize > q.choices.len() && choices) {
                     let path = if q.answer.is_multiple() {
                         format!("{base}.answer.{ai}")
                     } else {

@@ -90,9 +90,26 @@ pub fn split(src: &Source) -> Result<(std::ops::Range<usize>, usize), Diagnostic
     )
 }
 
+/// A file that failed to parse: every problem in it, and what stands in
+/// for it in the book, so that what names it does not report errors of
+/// its own.
+#[derive(Debug, Clone)]
+pub struct Broken<T> {
+    pub diags: Vec<Diagnostic>,
+    pub stand_in: Option<T>,
+}
+
 /// Splits and parses one page's front matter; on failure, every problem
-/// in it.
-pub fn parse_page(file: TextFile) -> Result<ParsedPage, Vec<Diagnostic>> {
+/// in it and a stand-in (see [`stand_in`]).
+pub fn parse_page(file: TextFile) -> Result<ParsedPage, Broken<ParsedPage>> {
+    let kept = file.clone();
+    parse_front(file).map_err(|diags| Broken {
+        diags,
+        stand_in: Some(stand_in(kept)),
+    })
+}
+
+fn parse_front(file: TextFile) -> Result<ParsedPage, Vec<Diagnostic>> {
     let src = &file.source;
     let (range, body_offset) = split(src).map_err(|d| vec![d])?;
     let yaml_text = &src.text[range.clone()];
@@ -146,35 +163,26 @@ pub fn parse_pages(files: Vec<TextFile>) -> (Vec<ParsedPage>, Vec<Diagnostic>) {
 /// earlier results through it).
 pub fn parse_pages_with(
     files: Vec<TextFile>,
-    parse: &(dyn Fn(TextFile) -> Result<ParsedPage, Vec<Diagnostic>> + Sync),
+    parse: &(dyn Fn(TextFile) -> Result<ParsedPage, Broken<ParsedPage>> + Sync),
 ) -> (Vec<ParsedPage>, Vec<Diagnostic>) {
-    parse_each(files, parse, |f| Some(stand_in(f)))
+    parse_each(files, parse)
 }
 
 /// Parses every file in parallel, in order. A file that fails gives its
-/// diagnostics and, where `stand_in` makes one, a stand-in in its place,
-/// so that what names it does not report errors of its own.
+/// diagnostics and, where it has one, its stand-in in its place.
 pub fn parse_each<T: Send>(
     files: Vec<TextFile>,
-    parse: &(dyn Fn(TextFile) -> Result<T, Vec<Diagnostic>> + Sync),
-    stand_in: fn(TextFile) -> Option<T>,
+    parse: &(dyn Fn(TextFile) -> Result<T, Broken<T>> + Sync),
 ) -> (Vec<T>, Vec<Diagnostic>) {
-    let results: Vec<Result<T, (Vec<Diagnostic>, TextFile)>> = files
-        .into_par_iter()
-        .map(|f| {
-            // The text is shared: keeping the file costs a name.
-            let kept = f.clone();
-            parse(f).map_err(|d| (d, kept))
-        })
-        .collect();
+    let results: Vec<Result<T, Broken<T>>> = files.into_par_iter().map(parse).collect();
     let mut parsed = Vec::with_capacity(results.len());
     let mut diags = Vec::new();
     for r in results {
         match r {
             Ok(p) => parsed.push(p),
-            Err((d, file)) => {
-                diags.extend(d);
-                parsed.extend(stand_in(file));
+            Err(b) => {
+                diags.extend(b.diags);
+                parsed.extend(b.stand_in);
             }
         }
     }
@@ -223,7 +231,7 @@ mod tests {
             rel: "a.md".into(),
             source: Source::new("content/a.md", text.to_string()),
         })
-        .map_err(|mut d| d.remove(0))
+        .map_err(|mut b| b.diags.remove(0))
     }
 
     #[test]

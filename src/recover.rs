@@ -97,27 +97,49 @@ pub struct Found<E> {
     pub place: Place,
 }
 
+/// What [`recover`] found.
+#[derive(Debug)]
+pub struct Recovered<T, E> {
+    /// The value parsed without the bad entries, when there is one.
+    pub value: Option<T>,
+    /// The problems, in the order found.
+    pub found: Vec<Found<E>>,
+    /// The entries left out.
+    pub dropped: Vec<bool>,
+    /// The key each entry left out stood for (see [`Place::Entry`]).
+    pub meant: Vec<Option<String>>,
+    /// Whether every entry not left out was read: the rest parsed, or it
+    /// lacks only keys of the document itself (which are looked for once
+    /// all its entries are read). Not after a syntax error, nor when the
+    /// search stopped early.
+    pub read: bool,
+}
+
 /// Parses a document again and again, each time without the entries the
 /// problems found so far are in, until it parses or no problem is left
 /// that can be placed. `attempt` parses without the entries marked `true`;
-/// `place` says where a problem is. Returns the value parsed without the
-/// bad entries, when there is one, and the problems in the order found.
+/// `place` says where a problem is.
 pub fn recover<T, E>(
     tree: &Tree,
     mut attempt: impl FnMut(&[bool]) -> Result<T, E>,
     mut place: impl FnMut(&E, &[bool]) -> Place,
-) -> (Option<T>, Vec<Found<E>>) {
+) -> Recovered<T, E> {
     let mut dropped = vec![false; tree.len()];
     // What each dropped entry stood for.
     let mut meant: Vec<Option<String>> = vec![None; tree.len()];
     let mut found = Vec::new();
+    let mut value = None;
+    let mut read = false;
     // Each pass drops at least one entry, so this bound is never reached.
     for pass in 0..=tree.len() {
         if found.len() >= MAX_PROBLEMS {
             break;
         }
         let error = match attempt(&dropped) {
-            Ok(value) => return (Some(value), found),
+            Ok(v) => {
+                (value, read) = (Some(v), true);
+                break;
+            }
             Err(e) => e,
         };
         let at = place(&error, &dropped);
@@ -127,7 +149,7 @@ pub fn recover<T, E>(
                 if pass == 0 {
                     found.push(Found { error, place: at });
                 }
-                return (None, found);
+                break;
             }
             Place::Missing { node, key } => {
                 let stood_for = tree
@@ -135,6 +157,8 @@ pub fn recover<T, E>(
                     .iter()
                     .any(|&c| dropped[c] && meant[c].as_deref() == Some(key));
                 let node = *node;
+                // The document's own keys are looked for last.
+                read = node == 0;
                 if !stood_for {
                     found.push(Found { error, place: at });
                 }
@@ -144,7 +168,7 @@ pub fn recover<T, E>(
                 let node = *node;
                 if is_dropped(tree, &dropped, node) {
                     // No progress: the problem is in what was dropped.
-                    return (None, found);
+                    break;
                 }
                 // A list or mapping whose every entry was dropped reads as
                 // empty: its problem is theirs.
@@ -158,11 +182,17 @@ pub fn recover<T, E>(
             }
         };
         if node == 0 {
-            return (None, found);
+            break;
         }
         drop_entry(tree, &mut dropped, &mut meant, node);
     }
-    (None, found)
+    Recovered {
+        value,
+        found,
+        dropped,
+        meant,
+        read,
+    }
 }
 
 /// Whether `node` or an entry enclosing it is dropped.
@@ -199,7 +229,7 @@ mod tests {
         for (k, _) in pairs {
             tree.add(0, Some(k.to_string()));
         }
-        let (value, found) = recover(
+        let Recovered { value, found, .. } = recover(
             &tree,
             |dropped| {
                 let live: Vec<(usize, &(&str, &str))> = pairs

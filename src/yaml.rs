@@ -65,6 +65,69 @@ pub fn parse<T: DeserializeOwned + JsonSchema>(
     yaml: &str,
     origin: Origin<'_>,
 ) -> Result<T, Vec<Diagnostic>> {
+    parse_partial(yaml, origin).map_err(|f| f.diags)
+}
+
+/// A text that failed to parse: every problem in it, and what the rest of
+/// it says.
+#[derive(Debug)]
+pub struct Failed<T> {
+    pub diags: Vec<Diagnostic>,
+    /// The value without the entries that have problems, unless a syntax
+    /// error (or too many problems) stopped the reading.
+    pub partial: Option<Partial<T>>,
+}
+
+/// A value parsed without some of its text's entries, and which: checks
+/// made after parsing look only at what is [`Gaps::intact`], so nothing is
+/// reported that only the leaving out caused.
+#[derive(Debug)]
+pub struct Partial<T> {
+    pub value: T,
+    pub gaps: Gaps,
+}
+
+/// The entries of a text left out of its value, by the dotted paths of
+/// [`Locator`] (`questions.2.answer`): those with a problem, the keys a
+/// misspelt one stood for, and required keys that were not there.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Gaps {
+    paths: Vec<String>,
+}
+
+impl Gaps {
+    /// None: a text that parsed.
+    pub fn none() -> Gaps {
+        Gaps::default()
+    }
+
+    /// Whether nothing at, inside or around `path` was left out.
+    pub fn intact(&self, path: &str) -> bool {
+        !self.paths.iter().any(|g| {
+            let within = |a: &str, b: &str| {
+                a.strip_prefix(b)
+                    .is_some_and(|r| r.is_empty() || r.starts_with('.'))
+            };
+            within(g, path) || within(path, g)
+        })
+    }
+
+    /// The place in the text of the `i`-th item the value holds of the
+    /// list at `list`: items left out are not in the value.
+    pub fn item(&self, list: &str, i: usize) -> usize {
+        (0..)
+            .filter(|j| !self.paths.iter().any(|g| *g == format!("{list}.{j}")))
+            .nth(i)
+            .unwrap_or(i)
+    }
+}
+
+/// [`parse`], with what the rest of a text that fails says. Valid texts
+/// are parsed once.
+pub fn parse_partial<T: DeserializeOwned + JsonSchema>(
+    yaml: &str,
+    origin: Origin<'_>,
+) -> Result<T, Failed<T>> {
     serde_yaml::from_str::<T>(yaml).map_err(|first| problems::<T>(yaml, origin, first))
 }
 
@@ -73,27 +136,82 @@ fn problems<T: DeserializeOwned + JsonSchema>(
     yaml: &str,
     origin: Origin<'_>,
     first: serde_yaml::Error,
-) -> Vec<Diagnostic> {
+) -> Failed<T> {
     let outline = Outline::new(yaml);
     if !outline.complete {
         // A syntax error: nothing after it can be read.
-        return vec![describe(yaml, origin, &outline, &first, &Place::Nowhere)];
+        return Failed {
+            diags: vec![describe(yaml, origin, &outline, &first, &Place::Nowhere)],
+            partial: None,
+        };
     }
     let mut first = Some(first);
-    let (_, found) = recover::recover(
+    let r = recover::recover(
         &outline.tree,
         |dropped| match first.take() {
             Some(e) => Err(e),
-            None => serde_yaml::from_str::<T>(&outline.without(yaml, dropped)).map(|_| ()),
+            None => serde_yaml::from_str::<T>(&outline.without(yaml, dropped)),
         },
         |e, dropped| outline.place(e, dropped),
     );
-    let also = also_missing::<T>(yaml, origin, &outline, &found);
-    (found.iter())
+    let found = &r.found;
+    let also = also_missing::<T>(yaml, origin, &outline, found);
+    let diags = (found.iter())
         .map(|f| describe(yaml, origin, &outline, &f.error, &f.place))
         .chain(also)
-        .chain(recover::note_if_cut(&found, &origin.source.name))
-        .collect()
+        .chain(recover::note_if_cut(found, &origin.source.name))
+        .collect();
+    let partial = r.read.then(|| outline.partial(yaml, r)).flatten();
+    Failed { diags, partial }
+}
+
+/// The value of a text read without its bad entries, with every required
+/// key of the document it lacks filled in by a stand-in value (the first
+/// of `0`, `""`, `[]`, `{}`, `false` or a named value that `T` takes there),
+/// and those keys counted among the gaps.
+fn with_stand_ins<T: DeserializeOwned>(text: &str) -> Option<(T, Vec<String>)> {
+    use serde_yaml::{Mapping, Value};
+    let mut doc: Value = serde_yaml::from_str(text).ok()?;
+    if doc.is_null() {
+        doc = Value::Mapping(Mapping::new());
+    }
+    let candidates = || {
+        [
+            Value::from(0),
+            Value::from(""),
+            Value::Sequence(Vec::new()),
+            Value::Mapping(Mapping::new()),
+            Value::from(false),
+        ]
+    };
+    let mut filled: Vec<String> = Vec::new();
+    // The key being filled in, and the next candidate to try for it.
+    let mut trying: Option<(String, usize)> = None;
+    for _ in 0..64 {
+        let e = match serde_yaml::from_value::<T>(doc.clone()) {
+            Ok(v) => return Some((v, filled)),
+            Err(e) => e.to_string(),
+        };
+        let map = doc.as_mapping_mut()?;
+        let key = match between(&e, "missing field `", "`") {
+            Some(k) if !filled.iter().any(|f| f == k) => {
+                filled.push(k.to_string());
+                trying = Some((k.to_string(), 0));
+                k.to_string()
+            }
+            // Not taken: the next candidate, or a value it names.
+            _ => trying.as_ref()?.0.clone(),
+        };
+        let (_, next) = trying.as_mut()?;
+        let named = expected_list(&e).into_iter().next().filter(|_| *next > 0);
+        let value = match named {
+            Some(v) if e.contains("unknown variant") => Value::from(v),
+            _ => candidates().into_iter().nth(*next)?,
+        };
+        *next += 1;
+        map.insert(Value::from(key), value);
+    }
+    None
 }
 
 /// The required keys the document's top-level mapping lacks that `found`
@@ -573,6 +691,61 @@ impl Outline {
         }
     }
 
+    /// The value of a text read by [`recover::recover`] without its bad
+    /// entries, and its gaps.
+    fn partial<T: DeserializeOwned, E>(
+        &self,
+        yaml: &str,
+        r: recover::Recovered<T, E>,
+    ) -> Option<Partial<T>> {
+        let mut gaps = Vec::new();
+        for n in (1..self.tree.len()).filter(|&n| r.dropped[n]) {
+            let at = self.dotted(n);
+            let meant = r.meant[n]
+                .as_deref()
+                .filter(|m| Some(*m) != self.tree.key(n));
+            if let Some(m) = meant {
+                let p = self.tree.parent(n);
+                gaps.push(if p == 0 {
+                    m.to_string()
+                } else {
+                    format!("{}.{m}", self.dotted(p))
+                });
+            }
+            gaps.push(at);
+        }
+        let value = match r.value {
+            Some(v) => v,
+            None => {
+                let (v, filled) = with_stand_ins(&self.without(yaml, &r.dropped))?;
+                gaps.extend(filled);
+                v
+            }
+        };
+        Some(Partial {
+            value,
+            gaps: Gaps { paths: gaps },
+        })
+    }
+
+    /// The dotted path of a node, as [`Locator`] names it: `steps.2.text`.
+    fn dotted(&self, node: usize) -> String {
+        let mut parts = Vec::new();
+        let mut n = node;
+        while n != 0 {
+            let p = self.tree.parent(n);
+            parts.push(match self.tree.key(n) {
+                Some(k) => k.to_string(),
+                None => (self.tree.children(p).iter().position(|&c| c == n))
+                    .unwrap_or(0)
+                    .to_string(),
+            });
+            n = p;
+        }
+        parts.reverse();
+        parts.join(".")
+    }
+
     /// The serde_yaml path of a node in the whole text: `steps[2].text`.
     fn path(&self, node: usize) -> String {
         let mut parts = Vec::new();
@@ -816,6 +989,30 @@ mod tests {
                 "2:1 missing required key `title`",
             ]
         );
+    }
+
+    #[test]
+    fn a_failed_text_still_gives_what_the_rest_says() {
+        let y = "duration: x\nitems:\n  - nam: a\n  - name: b\n    size: big\n  - name: c\n";
+        let src = Source::new("f.yaml", y.to_string());
+        let p = parse_partial::<T>(y, Origin::new(&src, 0))
+            .unwrap_err()
+            .partial
+            .unwrap();
+        // `title` was missing: a stand-in value, counted as a gap.
+        assert_eq!(p.value.title, "");
+        assert!(!p.gaps.intact("title") && !p.gaps.intact("duration"));
+        assert_eq!(p.value.items.len(), 2);
+        // The item whose key was misspelt is left out: the value's first
+        // item is the file's second.
+        assert_eq!(p.gaps.item("items", 0), 1);
+        assert!(!p.gaps.intact("items.1.size") && p.gaps.intact("items.1.name"));
+        assert!(p.gaps.intact("items.2") && !p.gaps.intact("items"));
+        // After a syntax error nothing is read.
+        assert!(parse_partial::<T>("title: \"a\n", Origin::new(&src, 0))
+            .unwrap_err()
+            .partial
+            .is_none());
     }
 
     #[test]

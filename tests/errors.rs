@@ -893,3 +893,39 @@ fn an_invalid_exercise_id_is_one_error() {
         run.stderr
     );
 }
+
+/// An exercise file with mistakes of both kinds reports them in one run:
+/// those that stop its parsing, and the checks of what parsed (an invalid
+/// id, an answer that is not a choice). A check whose value was left out
+/// for its own error reports nothing more: no "no correct answer" for a
+/// bad answer, no "longer than the duration" for a bad duration, no
+/// "only quizzes have questions" for a misspelt kind.
+#[test]
+fn every_problem_in_an_exercise_is_reported_in_one_run() {
+    let run = Book::new()
+        .lesson("lesson.md", "L", "")
+        .file(
+            "content/quiz.exercise.yaml",
+            "id: Bad_Id\ntitle: Q\nlesson: lesson\nkind: quizz\nduration: \"5 min\"\n\
+             steps:\n  - minutes: 10\n    text: Long step\n\
+             questions:\n  - question: Missing answer\n    choices: [A, B]\n\
+             \x20 - question: Bad answer\n    choices: [A, B]\n    answer: first\n\
+             \x20 - question: Out of range\n    choices: [A, B]\n    answer: 3\n",
+        )
+        .check()
+        .fails(1)
+        .says(&[
+            "content/quiz.exercise.yaml:1:1",
+            "`Bad_Id` is not a valid id",
+            "content/quiz.exercise.yaml:4:7",
+            "unknown value `quizz`",
+            "content/quiz.exercise.yaml:5:11",
+            "content/quiz.exercise.yaml:10:5",
+            "missing required key `answer`",
+            "content/quiz.exercise.yaml:14:13",
+            "content/quiz.exercise.yaml:17:5",
+            "answer 3 does not exist: the question has 2 choices",
+        ]);
+    assert_eq!(errors(&run), 6, "{}", run.stderr);
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+}
