@@ -8,7 +8,7 @@ use crate::diag::{Diagnostic, Severity};
 use crate::discover::TextFile;
 use crate::exercise::{ex_error, Exercise};
 use crate::model::Book;
-use crate::yaml::{self, Locator, Origin};
+use crate::yaml::{self, Gaps, Locator, Origin};
 
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -130,13 +130,20 @@ pub fn build_all(
     let mut diags = Vec::new();
     for file in files {
         let text = &file.source.text;
-        let data: WorkshopFile = match yaml::parse(text, Origin::new(&file.source, 0)) {
-            Ok(d) => d,
-            Err(d) => {
-                diags.extend(d);
-                continue;
-            }
-        };
+        // A plan that failed to parse is checked as far as it was read:
+        // each check is left out where a value it needs has an error.
+        let (data, gaps) =
+            match yaml::parse_partial::<WorkshopFile>(text, Origin::new(&file.source, 0)) {
+                Ok(d) => (d, Gaps::none()),
+                Err(failed) => {
+                    diags.extend(failed.diags);
+                    match failed.partial {
+                        Some(p) => (p.value, p.gaps),
+                        None => continue,
+                    }
+                }
+            };
+        let read = |path: &str| gaps.intact(path);
         let stem = file
             .rel
             .rsplit('/')
@@ -149,19 +156,31 @@ pub fn build_all(
         let mut err = |path: &str, sev: Severity, msg: String, hint: String| {
             diags.push(ex_error(&file, &loc, path, sev, msg).with_hint(hint))
         };
-        let Some(start) = parse_time(&data.start) else {
-            err(
-                "start",
-                Severity::Error,
-                format!("`{}` is not a time", data.start),
-                "write the start time as HH:MM, e.g. \"09:00\"".into(),
-            );
-            continue;
+        // Without a start time the sessions are still checked.
+        let start = match parse_time(&data.start) {
+            Some(t) => t,
+            None => {
+                if read("start") {
+                    err(
+                        "start",
+                        Severity::Error,
+                        format!("`{}` is not a time", data.start),
+                        "write the start time as HH:MM, e.g. \"09:00\"".into(),
+                    );
+                }
+                0
+            }
         };
         let mut clock = start;
         let mut slots = Vec::new();
         for (i, item) in data.sessions.iter().enumerate() {
-            let path = format!("sessions.{i}");
+            // Sessions left out are not in the value: name each by its
+            // place in the file.
+            let path = format!("sessions.{}", gaps.item("sessions", i));
+            let kinds = ["lesson", "exercise", "break", "activity"];
+            if !kinds.iter().all(|k| read(&format!("{path}.{k}"))) {
+                continue;
+            }
             let set = [
                 item.lesson.is_some(),
                 item.exercise.is_some(),
@@ -207,7 +226,9 @@ pub fn build_all(
             let Some(minutes) = item.duration.or(own) else {
                 // A lesson whose front matter failed has no duration to
                 // give, and its error is reported already.
-                if !matches!(what, SlotWhat::Lesson(p) if book.pages[p].parsed.broken) {
+                if !matches!(what, SlotWhat::Lesson(p) if book.pages[p].parsed.broken)
+                    && read(&format!("{path}.duration"))
+                {
                     err(
                         &path,
                         Severity::Error,

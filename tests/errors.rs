@@ -929,3 +929,48 @@ fn every_problem_in_an_exercise_is_reported_in_one_run() {
     assert_eq!(errors(&run), 6, "{}", run.stderr);
     assert!(!run.stderr.contains("warning"), "{}", run.stderr);
 }
+
+/// A workshop plan with mistakes of both kinds reports them in one run:
+/// a bad key or value, a start that is not a time, a session with no
+/// duration, a session with two kinds. A session whose duration has an
+/// error of its own is not also said to have none, and a page linking to
+/// the plan still finds it.
+#[test]
+fn every_problem_in_a_workshop_is_reported_in_one_run() {
+    let run = Book::new()
+        .lesson("lesson.md", "L", "See [the plan](workshops/day.yaml).\n")
+        .file(
+            "content/workshops/day.yaml",
+            "title: Day\nstart: 9am\nsessions:\n  - activity: Welcome\n\
+             \x20 - activity: Typo\n    duraton: 10\n\
+             \x20 - break: Coffee\n    duration: -5\n\
+             \x20 - lesson: lesson\n    break: Tea\n    duration: 5\n",
+        )
+        .check()
+        .fails(1)
+        .says(&[
+            "content/workshops/day.yaml:2:1",
+            "`9am` is not a time",
+            "content/workshops/day.yaml:4:5",
+            "this session has no duration",
+            "content/workshops/day.yaml:6:5",
+            "unknown key `duraton`",
+            "content/workshops/day.yaml:8:15",
+            "content/workshops/day.yaml:9:5",
+            "each session needs exactly one of",
+        ]);
+    assert_eq!(errors(&run), 5, "{}", run.stderr);
+    // In a plan that parses, a bad start does not hide the sessions' errors.
+    Book::new()
+        .file(
+            "content/workshops/day.yaml",
+            "title: Day\nstart: 9am\nsessions:\n  - activity: Welcome\n",
+        )
+        .check()
+        .fails(1)
+        .says(&[
+            "`9am` is not a time",
+            "day.yaml:4:5",
+            "this session has no duration",
+        ]);
+}
