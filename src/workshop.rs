@@ -153,6 +153,14 @@ pub fn build_all(
             .trim_end_matches(".yml");
         let out_path = format!("workshops/{}.html", crate::model::component_slug(stem));
         let loc = Locator::new(text);
+        // A bad session length is shown at the number itself.
+        let mut at_values = Vec::new();
+        let bad_duration = |path: &str, msg: String, hint: &str| {
+            let at = loc.value(path).unwrap_or_else(|| loc.key_or_parent(path));
+            Origin::new(&file.source, 0)
+                .error_at(text, at, msg)
+                .with_hint(hint)
+        };
         let mut err = |path: &str, sev: Severity, msg: String, hint: String| {
             diags.push(ex_error(&file, &loc, path, sev, msg).with_hint(hint))
         };
@@ -238,13 +246,32 @@ pub fn build_all(
                 }
                 continue;
             };
+            if minutes == 0 {
+                // Written in the plan, or taken from the lesson's front
+                // matter. An exercise of 0 minutes is an error in its own
+                // file already (or a stand-in for a file that failed).
+                let (at, msg, hint) = match (item.duration, &what) {
+                    (Some(_), _) => (
+                        format!("{path}.duration"),
+                        "a session must take at least 1 minute".to_string(),
+                        "give the session's length in whole minutes, from 1 to 1440",
+                    ),
+                    (None, SlotWhat::Lesson(_)) => (
+                        format!("{path}.lesson"),
+                        "this lesson's duration is 0 minutes, too short for a session".to_string(),
+                        "add `duration:` in minutes to the session, or set the lesson's `duration`",
+                    ),
+                    (None, _) => continue,
+                };
+                at_values.push(bad_duration(&at, msg, hint));
+                continue;
+            }
             if minutes > MAX_MINUTES {
-                err(
+                at_values.push(bad_duration(
                     &format!("{path}.duration"),
-                    Severity::Error,
                     format!("a session of {minutes} minutes is longer than a day"),
-                    "give the session's length in minutes, at most 1440".into(),
-                );
+                    "give the session's length in minutes, at most 1440",
+                ));
                 continue;
             }
             if let (SlotWhat::Exercise(e), Some(d)) = (&what, item.duration) {
@@ -285,6 +312,7 @@ pub fn build_all(
                 );
             }
         }
+        diags.extend(at_values);
         out.push(Workshop {
             data,
             file,

@@ -539,11 +539,53 @@ fn durations_longer_than_a_day_are_refused() {
     b.build().fails(1).says(&[
         "content/ch/listen.exercise.yaml:5:",
         "a duration of 5000 minutes is longer than a day",
-        "content/workshops/day.yaml:5:",
+        "content/workshops/day.yaml:5:15",
         "a session of 4294967295 minutes is longer than a day",
         "content/ch/long.md:3:1",
         "a duration of 1441 minutes is longer than a day",
         "give the time in whole minutes, at most 1440",
+    ]);
+}
+
+/// A session of no minutes is an error at its number, whatever the
+/// session is: an agenda row `09:00–09:00 · 0 min` is a typo, and an
+/// exercise slot of 0 is not a shorter variation.
+#[test]
+fn sessions_of_zero_minutes_are_refused() {
+    let b = book()
+        .file("content/ch/listen.exercise.yaml", exercise("listen", ""))
+        .file("content/ch/zero.md", "---\ntitle: Zero\nduration: 0\n---\nText.\n")
+        .file(
+            "content/workshops/day.yaml",
+            "title: Day\nstart: \"09:00\"\nsessions:\n  - activity: Welcome\n    duration: 0\n  - break: Coffee\n    duration: 0\n  - lesson: ch/lesson\n    duration: 0\n  - exercise: listen\n    duration: 0\n  - lesson: ch/zero\n",
+        );
+    let run = b.check().fails(1).says(&[
+        "content/workshops/day.yaml:5:15",
+        "content/workshops/day.yaml:7:15",
+        "content/workshops/day.yaml:9:15",
+        "content/workshops/day.yaml:11:15",
+        "a session must take at least 1 minute",
+        "give the session's length in whole minutes, from 1 to 1440",
+        "content/workshops/day.yaml:12:13",
+        "this lesson's duration is 0 minutes",
+        "add `duration:` in minutes to the session",
+        "build failed: 5 errors",
+    ]);
+    assert!(!run.stderr.contains("its slot has 0"), "{}", run.stderr);
+    // An exercise of 0 minutes is one error, in its own file, not also in
+    // each session that takes its duration.
+    b.write(
+        "content/workshops/day.yaml",
+        "title: Day\nstart: \"09:00\"\nsessions:\n  - exercise: listen\n",
+    );
+    b.write(
+        "content/ch/listen.exercise.yaml",
+        exercise("listen", "").replace("duration: 20", "duration: 0"),
+    );
+    b.check().fails(1).says(&[
+        "content/ch/listen.exercise.yaml:5:1",
+        "duration must be at least 1 minute",
+        "build failed: 1 error\n",
     ]);
 }
 
