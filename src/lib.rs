@@ -231,12 +231,17 @@ fn pipeline(
     let mut book = book;
     exercise::take_drafts(&mut exercises, &mut book);
     diags.extend(exercise::validate(&mut exercises, &book));
+    // Every plan's page, known from its path: a link to a plan that fails
+    // is not also a link to a missing file.
+    let workshop_pages: Vec<(String, String)> = (found.workshops.iter())
+        .map(|f| (f.rel.clone(), workshop::page_path(&f.rel)))
+        .collect();
     let (workshops, d) = workshop::build_all(found.workshops, &book, &exercises);
     diags.extend(d);
     t.lap("model");
 
     // 5. markdown: one parse per page
-    let yaml_pages = markdown::yaml_pages(&exercises, &workshops);
+    let yaml_pages = markdown::yaml_pages(&exercises, &workshop_pages);
     let settings = markdown::Settings {
         book: &book,
         yaml_pages: &yaml_pages,

@@ -102,15 +102,16 @@ pub struct Settings<'a> {
 }
 
 /// The output page of every exercise file and workshop plan, by its path
-/// under `content/` (for [`Settings::yaml_pages`]).
+/// under `content/` (for [`Settings::yaml_pages`]). The plans come as
+/// (path, page) pairs of every plan found, the ones that fail included.
 pub fn yaml_pages<'a>(
     exercises: &'a [Exercise],
-    workshops: &'a [Workshop],
+    workshops: &'a [(String, String)],
 ) -> HashMap<&'a str, &'a str> {
-    let exercises = exercises.iter().map(|e| (&e.file, &e.out));
-    let workshops = workshops.iter().map(|w| (&w.file, &w.out));
+    let exercises = exercises.iter().map(|e| (&e.file.rel, &e.out));
+    let workshops = workshops.iter().map(|(rel, out)| (rel, out));
     (exercises.chain(workshops))
-        .map(|(file, out)| (file.rel.as_str(), out.as_str()))
+        .map(|(rel, out)| (rel.as_str(), out.as_str()))
         .collect()
 }
 

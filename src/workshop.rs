@@ -120,6 +120,16 @@ pub fn format_duration(minutes: u32) -> String {
     }
 }
 
+/// The page a plan becomes, `workshops/<name>.html`, known from its path
+/// under `content/` alone: a link to a plan that has an error still goes to
+/// its page.
+pub fn page_path(rel: &str) -> String {
+    let stem = (rel.rsplit('/').next().unwrap_or(""))
+        .trim_end_matches(".yaml")
+        .trim_end_matches(".yml");
+    format!("workshops/{}.html", crate::model::component_slug(stem))
+}
+
 /// Parses the plans and computes their agendas against the book and exercises.
 pub fn build_all(
     files: Vec<TextFile>,
@@ -144,14 +154,7 @@ pub fn build_all(
                 }
             };
         let read = |path: &str| gaps.intact(path);
-        let stem = file
-            .rel
-            .rsplit('/')
-            .next()
-            .unwrap_or("")
-            .trim_end_matches(".yaml")
-            .trim_end_matches(".yml");
-        let out_path = format!("workshops/{}.html", crate::model::component_slug(stem));
+        let out_path = page_path(&file.rel);
         let loc = Locator::new(text);
         // A bad session length is shown at the number itself.
         let mut at_values = Vec::new();

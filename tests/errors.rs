@@ -260,6 +260,46 @@ fn broken_links_and_anchors_are_located() {
     ]);
 }
 
+/// A workshop plan with a mistake is one error: its page is known from its
+/// path, so a link to the plan is not also a link to a missing file.
+#[test]
+fn a_broken_workshop_plan_does_not_break_links_to_it() {
+    let run = Book::new()
+        .file(
+            "content/a.md",
+            "---\ntitle: A\n---\nSee [the day](workshops/day.yaml), [the week](workshops/week.yaml) and [a month](workshops/month.yaml).\n",
+        )
+        .file(
+            "content/workshops/day.yaml",
+            "title: Day\nstart: 9am\nsessions:\n  - activity: Welcome\n    duration: 10\n",
+        )
+        .file(
+            "content/workshops/week.yaml",
+            "title: Week\nstart: \"09:00\"\nsesions: []\n",
+        )
+        .check()
+        .fails(1)
+        .says(&[
+            "content/workshops/day.yaml:2:",
+            "`9am` is not a time",
+            "content/workshops/week.yaml:3:1",
+            "unknown key `sesions`",
+            "content/a.md:4:",
+            "link to missing file `workshops/month.yaml`",
+        ]);
+    assert!(
+        !run.stderr.contains("`workshops/day.yaml`"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains("`workshops/week.yaml`"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.stderr.matches("error:").count(), 3, "{}", run.stderr);
+}
+
 /// A draft is left out of a build, but a link to it is no missing file:
 /// the error says it is a draft, and suggests no other page.
 #[test]
