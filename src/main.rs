@@ -45,6 +45,9 @@ enum Command {
         /// Check as this edition (facilitator text is checked in both).
         #[arg(long, value_enum)]
         edition: Option<EditionArg>,
+        /// Include lessons marked `draft: true`, as `build --drafts` does.
+        #[arg(long)]
+        drafts: bool,
     },
     /// Remove the built site.
     Clean {
@@ -200,9 +203,13 @@ fn main() -> ExitCode {
             keep_freed_memory();
             build(&args, &ui)
         }
-        Command::Check { dir, edition } => {
+        Command::Check {
+            dir,
+            edition,
+            drafts,
+        } => {
             keep_freed_memory();
-            check(&dir, edition, &ui)
+            check(&dir, edition, drafts, &ui)
         }
         Command::Clean { dir, out } => clean(&dir, out, &ui),
         Command::Init { dir } => init(&dir, &ui),
@@ -340,8 +347,9 @@ fn progress_bar(ui: &Ui) -> Option<indicatif::ProgressBar> {
     Some(bar)
 }
 
-fn check(dir: &Path, edition: Option<EditionArg>, ui: &Ui) -> Result<(), ExitCode> {
+fn check(dir: &Path, edition: Option<EditionArg>, drafts: bool, ui: &Ui) -> Result<(), ExitCode> {
     let mut config = load(dir, ui)?;
+    config.drafts |= drafts;
     let editions: Vec<Edition> = match edition {
         Some(e) => vec![e.into()],
         // Facilitator text only reaches the facilitator edition: check both.

@@ -115,7 +115,7 @@ impl Book {
 /// What to do about a reference to a draft, given the file marked
 /// `draft: true` (under `content/`).
 pub fn draft_hint(marked: &str) -> String {
-    format!("remove `draft: true` from `content/{marked}`, or build with `--drafts`")
+    format!("remove `draft: true` from `content/{marked}`, or include drafts with `--drafts`")
 }
 
 impl Book {

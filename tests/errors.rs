@@ -315,11 +315,16 @@ fn a_link_to_a_draft_says_it_is_a_draft() {
     let run = book.build().fails(1).says(&[
         "content/ch/a.md:4:5",
         "link to `b.md`, a draft left out of this build",
-        "hint: remove `draft: true` from `content/ch/b.md`, or build with `--drafts`",
+        "hint: remove `draft: true` from `content/ch/b.md`, or include drafts with `--drafts`",
         "1 error",
     ]);
     assert!(!run.stderr.contains("did you mean"), "{}", run.stderr);
     book.run(&["build", ".", "--drafts"]).ok();
+    // The hint holds for `check` too.
+    book.check()
+        .fails(1)
+        .says(&["content/ch/a.md:4:5", "or include drafts with `--drafts`"]);
+    book.run(&["check", ".", "--drafts"]).ok();
 }
 
 /// A chapter whose index.md is a draft is left out whole, sub-chapters
@@ -348,7 +353,7 @@ fn a_draft_chapter_is_left_out_whole() {
     book.build().fails(1).says(&[
         "content/other.md:4:5",
         "link to `new/deeper/b.md`, a draft left out of this build",
-        "hint: remove `draft: true` from `content/new/index.md`, or build with `--drafts`",
+        "hint: remove `draft: true` from `content/new/index.md`, or include drafts with `--drafts`",
     ]);
     book.run(&["build", ".", "--drafts"]).ok();
     assert!(book.exists("new/deeper/b.html"));

@@ -725,7 +725,7 @@ fn exercises_of_a_draft_lesson_are_drafts_too() {
         "content/workshops/day.yaml:4:5",
         "content/workshops/day.yaml:5:5",
         "lesson `ch/lesson` is a draft, left out of this build",
-        "hint: remove `draft: true` from `content/ch/lesson.md`, or build with `--drafts`",
+        "hint: remove `draft: true` from `content/ch/lesson.md`, or include drafts with `--drafts`",
         "3 errors",
     ]);
     b.run(&["build", ".", "--drafts"]).ok();
