@@ -118,12 +118,25 @@ fn editions_and_drafts() {
         &hb.path().join("content/01-basics/04-draft.md"),
         "---\ntitle: A draft lesson\ndraft: true\n---\n\nNot finished.\n",
     );
-    // Drafts are shown by default; --no-drafts previews the published site.
+    // Drafts are shown by default, and the address line says so;
+    // --no-drafts previews the published site.
     let s = Served::start(hb.path(), &[]);
+    assert!(
+        s.announced
+            .starts_with("serving the participant edition, including drafts, at http://"),
+        "{}",
+        s.announced
+    );
     assert!(s.page("/basics/draft.html").contains("Not finished."));
     s.assert_serves_clean_build(Edition::Participant, true);
     drop(s);
     let s = Served::start(hb.path(), &["--no-drafts"]);
+    assert!(
+        s.announced
+            .starts_with("serving the participant edition at http://"),
+        "{}",
+        s.announced
+    );
     assert_eq!(s.get("/basics/draft.html").status, 404);
     // The 404 page, shown one folder down, still finds its styles and links.
     let missing = s.get("/basics/draft.html");

@@ -442,7 +442,12 @@ pub fn run(args: &ServeArgs, quiet: bool) -> Result<(), Failure> {
         );
     }
     // The address goes to stdout, even with --quiet: it is this command's output.
-    println!("serving the {} edition at {url}", edition.name());
+    let drafts = if setup.drafts {
+        ", including drafts,"
+    } else {
+        ""
+    };
+    println!("serving the {} edition{drafts} at {url}", edition.name());
     if !quiet {
         eprintln!("watching book.toml, content/ and themes/ for changes; press Ctrl-C to stop");
     }

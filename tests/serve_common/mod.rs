@@ -160,6 +160,8 @@ pub struct Served {
     child: Child,
     pub port: u16,
     pub root: PathBuf,
+    /// The line that gave the address, on stdout.
+    pub announced: String,
     stderr: Arc<(Mutex<String>, Condvar)>,
 }
 
@@ -223,6 +225,7 @@ impl Served {
             child,
             port,
             root: root.to_path_buf(),
+            announced: line,
             stderr,
         }
     }
