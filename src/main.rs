@@ -104,6 +104,9 @@ mod handbook_serve {
 }
 
 struct Ui {
+    /// What the command does, for the summary of a failure: `build`
+    /// (which `check` does too, in memory), `clean`, `init` or `serve`.
+    task: &'static str,
     quiet: bool,
     verbose: bool,
     printer: Printer,
@@ -114,7 +117,7 @@ impl Ui {
         self.printer.eprint(&failure.diagnostics);
         let errors = failure.errors().count();
         let warnings = failure.diagnostics.len() - errors;
-        eprintln!("{}", summary_line(errors, warnings));
+        eprintln!("{}", summary_line(self.task, errors, warnings));
     }
 
     fn warnings(&self, warnings: &[Diagnostic]) {
@@ -124,7 +127,7 @@ impl Ui {
     }
 }
 
-fn summary_line(errors: usize, warnings: usize) -> String {
+fn summary_line(task: &str, errors: usize, warnings: usize) -> String {
     let plural = |n: usize, w: &str| {
         if n == 1 {
             format!("1 {w}")
@@ -134,12 +137,12 @@ fn summary_line(errors: usize, warnings: usize) -> String {
     };
     if warnings > 0 {
         format!(
-            "build failed: {} and {}",
+            "{task} failed: {} and {}",
             plural(errors, "error"),
             plural(warnings, "warning")
         )
     } else {
-        format!("build failed: {}", plural(errors, "error"))
+        format!("{task} failed: {}", plural(errors, "error"))
     }
 }
 
@@ -194,6 +197,13 @@ fn keep_freed_memory() {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let ui = Ui {
+        task: match cli.command {
+            Command::Build(_) | Command::Check { .. } => "build",
+            Command::Schema => "schema",
+            Command::Clean { .. } => "clean",
+            Command::Init { .. } => "init",
+            Command::Serve(_) => "serve",
+        },
         quiet: cli.quiet,
         verbose: cli.verbose,
         printer: Printer::for_stderr(),

@@ -74,6 +74,14 @@ fn init_creates_a_handbook_that_builds_at_once_without_a_theme_copy() {
         .output()
         .unwrap();
     assert_eq!(again.status.code(), Some(1));
+    // Nothing was being built: the summary names what failed.
+    let stderr = String::from_utf8_lossy(&again.stderr);
+    assert!(
+        stderr.contains("a handbook already exists here"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("init failed: 1 error"), "{stderr}");
+    assert!(!stderr.contains("build failed"), "{stderr}");
 }
 
 /// init into a folder that already has files keeps them: an existing
@@ -349,7 +357,9 @@ fn output_folders_never_lose_what_handbook_did_not_write() {
         std::fs::read_to_string(p("docs/thesis.txt")).unwrap(),
         "years of work"
     );
-    book.run(&["clean", ".", "--out", "docs"]).fails(1);
+    book.run(&["clean", ".", "--out", "docs"])
+        .fails(1)
+        .says(&["clean failed: 1 error"]);
     assert!(p("docs/thesis.txt").is_file());
     // A file where the folder should be.
     std::fs::write(p("notes.txt"), "notes").unwrap();

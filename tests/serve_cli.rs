@@ -67,6 +67,8 @@ fn an_explicit_busy_port_is_an_error() {
         "{err}"
     );
     assert!(err.contains("choose another with --port"), "{err}");
+    assert!(err.contains("serve failed: 1 error"), "{err}");
+    assert!(!err.contains("build failed"), "{err}");
 }
 
 #[test]
