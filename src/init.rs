@@ -92,8 +92,17 @@ facilitator_notes: |
   Give people quiet time before anyone shares.
 "#;
 
+/// What [`init`] did to a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Made {
+    Created,
+    /// An existing file (`.gitignore`) that gained lines.
+    Updated,
+}
+
 /// Creates a handbook in `dir`; refuses to overwrite an existing one.
-pub fn init(dir: &Path) -> Result<Vec<String>, Diagnostic> {
+/// Returns each file written, with whether it is new.
+pub fn init(dir: &Path) -> Result<Vec<(String, Made)>, Diagnostic> {
     if dir.join("book.toml").exists() {
         return Err(Diagnostic::file(
             Severity::Error,
@@ -133,8 +142,8 @@ pub fn init(dir: &Path) -> Result<Vec<String>, Diagnostic> {
         }
         // A file that is already there is the user's: never replaced. An
         // existing .gitignore gets only the lines it lacks.
-        let text = match std::fs::read_to_string(&path) {
-            Err(_) if !fsx::exists_no_follow(&path) => text,
+        let (text, made) = match std::fs::read_to_string(&path) {
+            Err(_) if !fsx::exists_no_follow(&path) => (text, Made::Created),
             Ok(old) if rel == ".gitignore" => {
                 let missing: String = (text.lines())
                     .filter(|l| !old.lines().any(|o| o.trim() == *l))
@@ -148,12 +157,12 @@ pub fn init(dir: &Path) -> Result<Vec<String>, Diagnostic> {
                 } else {
                     "\n"
                 };
-                format!("{old}{sep}{missing}")
+                (format!("{old}{sep}{missing}"), Made::Updated)
             }
             _ => continue,
         };
         fsx::write(&path, text.as_bytes()).map_err(io_diag)?;
-        written.push(rel.to_string());
+        written.push((rel.to_string(), made));
     }
     Ok(written)
 }

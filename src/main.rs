@@ -421,8 +421,12 @@ fn init(dir: &Path, ui: &Ui) -> Result<(), ExitCode> {
     match handbook::init::init(dir) {
         Ok(files) => {
             if !ui.quiet {
-                for f in files {
-                    eprintln!("  created {}", dir.join(f).display());
+                for (f, made) in files {
+                    let verb = match made {
+                        handbook::init::Made::Created => "created",
+                        handbook::init::Made::Updated => "updated",
+                    };
+                    eprintln!("  {verb} {}", dir.join(f).display());
                 }
                 eprintln!("next: handbook build {}", dir.display());
             }

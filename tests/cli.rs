@@ -96,7 +96,17 @@ fn init_keeps_the_files_already_there() {
         .args(["init", hb.to_str().unwrap()])
         .output()
         .unwrap();
-    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let stderr = String::from_utf8_lossy(&r.stderr);
+    assert!(r.status.success(), "{stderr}");
+    // The .gitignore was there: it is updated, not created.
+    let gitignore = hb.join(".gitignore").display().to_string();
+    assert!(stderr.contains(&format!("updated {gitignore}")), "{stderr}");
+    assert!(
+        !stderr.contains(&format!("created {gitignore}")),
+        "{stderr}"
+    );
+    let book_toml = hb.join("book.toml").display().to_string();
+    assert!(stderr.contains(&format!("created {book_toml}")), "{stderr}");
     assert_eq!(
         std::fs::read_to_string(hb.join(".gitignore")).unwrap(),
         "secret.env\n/site/\n/site-facilitator/\n"
