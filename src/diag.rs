@@ -443,6 +443,16 @@ impl From<Diagnostic> for Failure {
 
 impl std::error::Error for Failure {}
 
+/// A count with its noun: "1 error", "2 errors", "0 warnings". Every noun
+/// counted in messages takes a plain `s`.
+pub fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// Sorts for stable output: by file, then position, errors before warnings.
 pub fn sort(diags: &mut [Diagnostic]) {
     diags.sort_by(|a, b| {
@@ -459,6 +469,13 @@ pub fn dedup(diags: &mut Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn plurals() {
+        assert_eq!(super::plural(0, "warning"), "0 warnings");
+        assert_eq!(super::plural(1, "page"), "1 page");
+        assert_eq!(super::plural(2, "exercise"), "2 exercises");
+    }
+
     use super::*;
 
     #[test]

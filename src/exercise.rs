@@ -727,8 +727,8 @@ pub fn validate(exercises: &mut [Exercise], book: &Book) -> Vec<Diagnostic> {
                         &path,
                         Severity::Error,
                         format!(
-                            "answer {n} does not exist: the question has {} choices",
-                            q.choices.len()
+                            "answer {n} does not exist: the question has {}",
+                            crate::diag::plural(q.choices.len(), "choice")
                         ),
                         format!("answers count from 1 to {}", q.choices.len()),
                     );

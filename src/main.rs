@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand};
 use handbook::config::edition_dir;
-use handbook::diag::Printer;
+use handbook::diag::{plural, Printer};
 use handbook::{Config, Diagnostic, Edition, Failure};
 
 /// A build allocates and frees millions of small strings across threads;
@@ -128,13 +128,6 @@ impl Ui {
 }
 
 fn summary_line(task: &str, errors: usize, warnings: usize) -> String {
-    let plural = |n: usize, w: &str| {
-        if n == 1 {
-            format!("1 {w}")
-        } else {
-            format!("{n} {w}s")
-        }
-    };
     if warnings > 0 {
         format!(
             "{task} failed: {} and {}",
@@ -329,16 +322,16 @@ fn write_one(
         let warn = if site.warnings.is_empty() {
             String::new()
         } else {
-            format!(", {} warning(s)", site.warnings.len())
+            format!(", {}", plural(site.warnings.len(), "warning"))
         };
         eprintln!(
-            "built the {} edition: {} pages, {} exercises into {} in {:.2} s ({} files written, {} unchanged{warn})",
+            "built the {} edition: {}, {} into {} in {:.2} s ({} written, {} unchanged{warn})",
             config.edition.name(),
-            site.pages,
-            site.exercises,
+            plural(site.pages, "page"),
+            plural(site.exercises, "exercise"),
             config.out_dir.display(),
             (took + write_started.elapsed()).as_secs_f64(),
-            stats.written,
+            plural(stats.written, "file"),
             stats.unchanged,
         );
     }
@@ -377,7 +370,10 @@ fn check(dir: &Path, edition: Option<EditionArg>, drafts: bool, ui: &Ui) -> Resu
     }
     ui.warnings(&warnings);
     if !ui.quiet {
-        eprintln!("check passed: no errors, {} warning(s)", warnings.len());
+        eprintln!(
+            "check passed: no errors, {}",
+            plural(warnings.len(), "warning")
+        );
     }
     Ok(())
 }

@@ -42,7 +42,7 @@ fn the_sample_handbook_builds_and_checks_without_warnings() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&check.stderr);
     assert!(check.status.success(), "{stderr}");
-    assert!(stderr.contains("no errors, 0 warning(s)"), "{stderr}");
+    assert!(stderr.contains("no errors, 0 warnings"), "{stderr}");
 }
 
 #[test]
@@ -155,6 +155,38 @@ fn check_validates_and_writes_nothing() {
         .fails(1)
         .says(&["content/broken.md:1:1", "front matter is never closed"]);
     assert!(!book.path().join("site").exists());
+}
+
+/// Counts in the command's own lines take the noun's singular or plural
+/// form: "1 exercise", "1 warning", "0 warnings", never "warning(s)".
+#[test]
+fn counts_in_summaries_are_singular_or_plural() {
+    let book = Book::new()
+        .chapter("ch", "Chapter")
+        .lesson("ch/lesson.md", "Lesson", "Some <b>raw</b> HTML.\n")
+        .file(
+            "content/ch/pause.exercise.yaml",
+            "id: pause\ntitle: Pause\nlesson: ch/lesson\nkind: reflection\nduration: 5\n",
+        );
+    let run = book.build().ok().says(&["1 exercise into", ", 1 warning)"]);
+    assert!(!run.stderr.contains("(s)"), "{}", run.stderr);
+    book.build().ok().says(&["(0 files written"]);
+    let run = book
+        .check()
+        .ok()
+        .says(&["check passed: no errors, 1 warning"]);
+    assert!(!run.stderr.contains("(s)"), "{}", run.stderr);
+    book.write("content/ch/lesson.md", "---\ntitle: Lesson\n---\nPlain.\n");
+    book.check()
+        .ok()
+        .says(&["check passed: no errors, 0 warnings"]);
+    book.write(
+        "content/ch/pause.exercise.yaml",
+        "id: pause\ntitle: Pause\nlesson: ch/lesson\nkind: quiz\nduration: 5\nquestions:\n  - question: Q?\n    choices: [a]\n    answer: 2\n",
+    );
+    book.check()
+        .fails(1)
+        .says(&["the question has 1 choice\n", "build failed: 2 errors\n"]);
 }
 
 #[test]

@@ -31,7 +31,7 @@ use std::time::{Duration, Instant};
 use clap::Args;
 
 use crate::config::{Config, Edition};
-use crate::diag::{Diagnostic, Failure, Printer, Severity};
+use crate::diag::{plural, Diagnostic, Failure, Printer, Severity};
 use crate::{BuildCache, OutputFile, SearchJob, Site};
 
 /// The port tried first when `--port` is not given.
@@ -532,9 +532,12 @@ impl Publisher<'_> {
         let generation = self.shared.publish_site(site, search);
         if !self.quiet {
             if generation == 1 {
-                eprintln!("built {pages} pages in {ms:.0} ms");
+                eprintln!("built {} in {ms:.0} ms", plural(pages, "page"));
             } else {
-                eprintln!("rebuilt {pages} pages in {ms:.0} ms; reloading open pages");
+                eprintln!(
+                    "rebuilt {} in {ms:.0} ms; reloading open pages",
+                    plural(pages, "page")
+                );
             }
         }
     }
@@ -545,8 +548,8 @@ impl Publisher<'_> {
         self.printer.eprint(&failure.diagnostics);
         let errors = failure.errors().count();
         eprintln!(
-            "build failed: {errors} error{}; the browser shows {}, and {}",
-            if errors == 1 { "" } else { "s" },
+            "build failed: {}; the browser shows {}, and {}",
+            plural(errors, "error"),
             if errors == 1 { "it" } else { "them" },
             if self.shared.snapshot().site.is_some() {
                 "the last good version stays served"

@@ -742,7 +742,10 @@ fn fields_hint(path: &str, ctx: &tera::Context) -> Option<String> {
                         None => format!("`{shown}` has no `{part}`; it has: {}", keys.join(", ")),
                     }
                 }
-                Value::Array(a) => format!("`{shown}` is a list of {} items here", a.len()),
+                Value::Array(a) => format!(
+                    "`{shown}` is a list of {} here",
+                    crate::diag::plural(a.len(), "item")
+                ),
                 Value::Null => {
                     format!("`{shown}` is empty on this page: test it first, `{{% if {shown} %}}`")
                 }
