@@ -217,7 +217,14 @@ pub fn closest_path<'a>(
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
     let candidates: Vec<&str> = candidates.into_iter().collect();
-    if let Some(c) = did_you_mean(word, candidates.iter().copied()) {
+    // By spelling, allowing for the length of the name rather than of the
+    // whole path: `workshops/month.yaml` is not a misspelt `workshops/day.yaml`.
+    let name_len = word.rsplit('/').next().unwrap_or(word).len();
+    let by_spelling = (candidates.iter())
+        .map(|&c| (strsim::damerau_levenshtein(word, c), c))
+        .filter(|&(d, _)| d <= 2.max(name_len / 3))
+        .min_by_key(|&(d, _)| d);
+    if let Some((_, c)) = by_spelling {
         return Some(c);
     }
     let (dir, name) = path_parts(word);
@@ -487,6 +494,7 @@ mod tests {
         ];
         let closest = |w| closest_path(w, files);
         assert_eq!(closest("01-feedback/image/sbi.png"), Some(files[1]));
+        assert_eq!(closest_path("w/month.yaml", ["w/day.yaml"]), None);
         // Renamed by shortening: same folder, number prefixes aside.
         assert_eq!(closest("01-feedback/02-sbi-model.md"), Some(files[0]));
         assert_eq!(closest("01-feedback/05-sbi-model.md"), Some(files[0]));
