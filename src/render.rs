@@ -97,7 +97,10 @@ struct Card<'a> {
     difficulty: Option<&'static str>,
     difficulty_label: Option<&'static str>,
     objectives: &'a [String],
+    /// As written in the exercise file (slugs, for filters and links).
     competencies: &'a [String],
+    /// The same, as a reader sees them ("Active listening").
+    competency_labels: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -161,6 +164,9 @@ struct StepView<'a> {
 #[derive(Serialize)]
 struct QuestionView<'a> {
     number: usize,
+    /// The question's text when it is one paragraph, without the `<p>`:
+    /// it can then go inside the `<legend>`, which takes no paragraphs.
+    inline: Option<&'a str>,
     html: &'a str,
     choices: &'a [String],
     multiple: bool,
@@ -452,6 +458,7 @@ fn card<'a>(e: &'a Exercise, from: &str) -> Card<'a> {
         difficulty_label: d.difficulty.map(Difficulty::label),
         objectives: &d.objectives,
         competencies: &d.competencies,
+        competency_labels: d.competencies.iter().map(|c| competency_label(c)).collect(),
     }
 }
 
@@ -749,6 +756,7 @@ fn exercise_page<'a>(
         .enumerate()
         .map(|(i, (q, f))| QuestionView {
             number: i + 1,
+            inline: single_paragraph(html(f)),
             html: html(f),
             choices: &q.choices,
             multiple: q.answer.is_multiple(),
@@ -850,6 +858,12 @@ fn catalogue(inp: &Inputs<'_>, site: &SiteView<'_>) -> Result<OutputFile, Failed
         max_duration: ex.iter().map(|e| e.data.duration).max().unwrap_or(0),
     };
     render_file(inp.theme, "catalogue.html", site, from.into(), view)
+}
+
+/// The inside of HTML that is one paragraph and nothing else.
+fn single_paragraph(html: &str) -> Option<&str> {
+    let inner = html.trim().strip_prefix("<p>")?.strip_suffix("</p>")?;
+    (!inner.contains("<p>") && !inner.contains("</p>")).then_some(inner)
 }
 
 /// A competency as a reader sees it: a slug such as `active-listening`

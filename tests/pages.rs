@@ -387,3 +387,41 @@ fn the_404_page_resolves_from_base_url() {
         .contains(r#"<base href="https://example.org/hb/">"#));
     assert!(!book.page("index.html").contains("<base"));
 }
+
+/// An exercise page names its competencies as the catalogue does, and a
+/// quiz question's text sits in its `<legend>` only when that is valid
+/// HTML (one paragraph); a longer question follows the legend.
+#[test]
+fn exercise_competencies_read_as_words_and_questions_are_valid_html() {
+    let book = Book::new()
+        .lesson("a.md", "A", "")
+        .file(
+            "content/q.exercise.yaml",
+            "id: q\ntitle: Q\nlesson: a\nkind: quiz\nduration: 5\ncompetencies: [active-listening]\nquestions:\n  - question: Which *one*?\n    choices: [x, y]\n    answer: 1\n  - question: |\n      Read this:\n\n      - first\n      - second\n    choices: [x, y]\n    answer: 2\n",
+        );
+    book.build().ok();
+    let page = book.main("exercises/q.html");
+    assert!(
+        page.contains(r#"<li class="hb-tag">Active listening</li>"#),
+        "{page}"
+    );
+    assert!(
+        page.contains("Question 1.</span> Which <em>one</em>?</legend>"),
+        "{page}"
+    );
+    let legends: Vec<&str> = page
+        .split("<legend>")
+        .skip(1)
+        .map(|l| &l[..l.find("</legend>").unwrap()])
+        .collect();
+    assert!(
+        legends
+            .iter()
+            .all(|l| !l.contains("<p>") && !l.contains("<ul>")),
+        "{legends:?}"
+    );
+    assert!(
+        page.contains("<div class=\"hb-q-text\"><p>Read this:</p>"),
+        "{page}"
+    );
+}
