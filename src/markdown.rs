@@ -504,6 +504,34 @@ pub fn render(input: &Input<'_>, settings: &Settings<'_>) -> Rendered {
                     n += 1;
                 }
                 next_suffix.insert(wanted, n);
+                if let Some(given) = id.as_deref().filter(|g| **g != unique) {
+                    // An id written by hand is a promise to the links that
+                    // use it: say when it cannot be kept.
+                    let (why, hint) = if is_theme_id(given) {
+                        (
+                            format!("heading id `{given}` is reserved for the theme"),
+                            "choose an id that does not start with `hb-`, `fn-` or `ex-`",
+                        )
+                    } else {
+                        (
+                            format!("heading id `{given}` is already used on this page"),
+                            "give each heading its own id",
+                        )
+                    };
+                    let source = &text[range.clone()];
+                    let mark = source.rfind("{#").map_or(range.clone(), |k| {
+                        let end = source[k..].find('}').map_or(source.len(), |e| k + e + 1);
+                        range.start + k..range.start + end
+                    });
+                    r.diags.push(
+                        Diagnostic::warning_at(
+                            input.source,
+                            at(&mark),
+                            format!("{why}: this heading's id is `{unique}`"),
+                        )
+                        .with_hint(hint),
+                    );
+                }
                 if !section.text.trim().is_empty() || section.heading.is_some() {
                     r.sections.push(std::mem::take(&mut section));
                 }

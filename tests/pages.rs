@@ -425,3 +425,24 @@ fn exercise_competencies_read_as_words_and_questions_are_valid_html() {
         "{page}"
     );
 }
+
+/// A heading id written by hand that cannot be kept, because the page
+/// already has it or the theme owns it, is a warning at the `{#…}`.
+#[test]
+fn explicit_heading_ids_that_cannot_be_kept_are_warnings() {
+    let book = Book::new().lesson(
+        "a.md",
+        "A",
+        "## One {#same}\n\n## Two {#same}\n\n## Three {#hb-x}\n\n## Four {#own}\n\n## Five\n",
+    );
+    let run = book.build().ok().says(&[
+        "content/a.md:6:8",
+        "warning: heading id `same` is already used on this page: this heading's id is `same-1`",
+        "content/a.md:8:10",
+        "warning: heading id `hb-x` is reserved for the theme: this heading's id is `h-hb-x`",
+        "choose an id that does not start with `hb-`",
+    ]);
+    assert_eq!(run.stderr.matches("warning:").count(), 2, "{}", run.stderr);
+    let main = book.main("a.html");
+    assert!(main.contains(r#"id="same-1""#) && main.contains(r#"id="own""#));
+}
