@@ -423,7 +423,10 @@ fn shown_from(file: &TextFile, text: &str, out: &str, settings: &Settings<'_>) -
 
 /// Ids that the theme uses; heading ids never take them.
 pub fn is_theme_id(id: &str) -> bool {
-    id.starts_with("hb-") || id.starts_with("fn-") || id.starts_with("ex-")
+    id.starts_with("hb-")
+        || id.starts_with("fn-")
+        || id.starts_with("fnref-")
+        || id.starts_with("ex-")
 }
 
 /// A heading's anchor: its text slugged; never empty, never a theme id.
@@ -471,6 +474,7 @@ pub fn render(input: &Input<'_>, settings: &Settings<'_>) -> Rendered {
     let mut section = TextSection::default();
     let mut in_heading: Option<usize> = None;
     let mut in_code = false;
+    let mut notes = Notes::default();
     let mut warned_html = false;
     let at = |range: &Range<usize>| match input.origin {
         TextOrigin::Slice(base) => base + range.start..base + range.end,
@@ -687,13 +691,35 @@ pub fn render(input: &Input<'_>, settings: &Settings<'_>) -> Rendered {
                     id: id.clone(),
                 }));
             }
-            // Footnote ids get the `fn-` prefix so they never clash with heading ids.
+            // Footnotes are numbered in the order they are first cited and
+            // listed at the end of the text, each with a way back to where
+            // it was cited. Their ids get the `fn-` prefix so they never
+            // clash with heading ids.
             Event::FootnoteReference(name) => {
-                out.push(Event::FootnoteReference(format!("fn-{name}").into()))
+                let n = notes.cite(name);
+                let k = notes.cited[n].1.len();
+                let back = note_ref_id(name, k);
+                notes.cited[n].1.push(back.clone());
+                out.push(Event::InlineHtml(
+                    format!(
+                        "<sup class=\"footnote-reference\" id=\"{}\"><a href=\"#fn-{}\">{}</a></sup>",
+                        back,
+                        crate::theme::escape_html(name),
+                        n + 1
+                    )
+                    .into(),
+                ));
             }
-            Event::Start(Tag::FootnoteDefinition(name)) => out.push(Event::Start(
-                Tag::FootnoteDefinition(format!("fn-{name}").into()),
-            )),
+            Event::Start(Tag::FootnoteDefinition(name)) => {
+                notes.open = Some((name.to_string(), out.len()));
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                if let Some((name, start)) = notes.open.take() {
+                    let body: Vec<Event<'_>> = out.drain(start..).collect();
+                    notes.defined.push((name, body));
+                }
+                gather(&mut section, settings, " ");
+            }
             Event::Start(Tag::Table(_)) => {
                 out.push(Event::Html("<div class=\"table-wrap\">".into()));
                 out.push(ev.clone());
@@ -748,9 +774,101 @@ pub fn render(input: &Input<'_>, settings: &Settings<'_>) -> Rendered {
     if !section.text.trim().is_empty() || section.heading.is_some() {
         r.sections.push(section);
     }
+    notes.list(&mut out);
     r.html.reserve(text.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut r.html, out.into_iter());
     r
+}
+
+/// A text's footnotes: those cited, in the order first cited, with the
+/// ids of their citations; and the definitions, as rendered, taken out of
+/// the text to be listed at its end.
+#[derive(Default)]
+struct Notes<'a> {
+    cited: Vec<(String, Vec<String>)>,
+    defined: Vec<(String, Vec<Event<'a>>)>,
+    /// The definition being read, and where its events start in the output.
+    open: Option<(String, usize)>,
+}
+
+impl<'a> Notes<'a> {
+    /// The number (from 0) of the footnote `name`, numbering it if new.
+    fn cite(&mut self, name: &str) -> usize {
+        match self.cited.iter().position(|(n, _)| n == name) {
+            Some(i) => i,
+            None => {
+                self.cited.push((name.to_string(), Vec::new()));
+                self.cited.len() - 1
+            }
+        }
+    }
+
+    /// Appends the list of footnotes: cited ones by number, then any never
+    /// cited, each with links back to its citations.
+    fn list(mut self, out: &mut Vec<Event<'a>>) {
+        if self.defined.is_empty() {
+            return;
+        }
+        let rank = |name: &str, cited: &[(String, Vec<String>)]| {
+            cited
+                .iter()
+                .position(|(n, _)| n == name)
+                .unwrap_or(usize::MAX)
+        };
+        self.defined
+            .sort_by_key(|(name, _)| rank(name, &self.cited));
+        out.push(Event::Html(
+            "<section class=\"footnotes\" aria-label=\"Footnotes\">\n<ol class=\"footnote-list\">\n".into(),
+        ));
+        for (name, mut body) in self.defined {
+            let backs = (self.cited.iter().find(|(n, _)| *n == name))
+                .map_or(&[][..], |(_, b)| b.as_slice());
+            let n = rank(&name, &self.cited);
+            let number = if n == usize::MAX {
+                String::new()
+            } else {
+                format!(" value=\"{}\"", n + 1)
+            };
+            out.push(Event::Html(
+                format!(
+                    "<li class=\"footnote-definition\" id=\"fn-{}\"{number}>",
+                    crate::theme::escape_html(&name)
+                )
+                .into(),
+            ));
+            let mut links = String::new();
+            for (k, back) in backs.iter().enumerate() {
+                let mark = if backs.len() > 1 {
+                    format!("↩<sup>{}</sup>", k + 1)
+                } else {
+                    "↩".into()
+                };
+                links.push_str(&format!(
+                    " <a href=\"#{back}\" class=\"footnote-backref\" aria-label=\"Back to the text{}\">{mark}</a>",
+                    if backs.len() > 1 { format!(" ({})", k + 1) } else { String::new() }
+                ));
+            }
+            // The way back goes at the end of the last paragraph.
+            let at = match body.last() {
+                Some(Event::End(TagEnd::Paragraph)) => body.len() - 1,
+                _ => body.len(),
+            };
+            body.insert(at, Event::InlineHtml(links.into()));
+            out.extend(body);
+            out.push(Event::Html("</li>\n".into()));
+        }
+        out.push(Event::Html("</ol>\n</section>\n".into()));
+    }
+}
+
+/// The id of the `k`-th citation (from 0) of footnote `name`.
+fn note_ref_id(name: &str, k: usize) -> String {
+    let name = crate::theme::escape_html(name);
+    if k == 0 {
+        format!("fnref-{name}")
+    } else {
+        format!("fnref-{name}-{}", k + 1)
+    }
 }
 
 /// Adds `text` to the section's search text, if search text is gathered.

@@ -446,3 +446,44 @@ fn explicit_heading_ids_that_cannot_be_kept_are_warnings() {
     let main = book.main("a.html");
     assert!(main.contains(r#"id="same-1""#) && main.contains(r#"id="own""#));
 }
+
+/// Footnotes are numbered in the order they are cited, listed at the end
+/// of the text (wherever they are written), and each links back to every
+/// place that cites it; in a print view their ids stay apart per lesson.
+#[test]
+fn footnotes_are_listed_at_the_end_with_links_back() {
+    let body = "[^b]: Second, written first.\n\nCites b[^b], then a[^a], then b again[^b].\n\n## Later\n\nMore text.\n\n[^a]: First\n    on two lines.\n\n[^never]: Never cited.\n";
+    let book = Book::new()
+        .chapter("ch", "Ch")
+        .lesson("ch/a.md", "A", body)
+        .lesson(
+            "ch/b.md",
+            "B",
+            "Also[^a].\n\n[^a]: Another lesson's note.\n",
+        );
+    book.build().ok().no_warnings();
+    let main = book.main("ch/a.html");
+    let cite = |id: &str, to: &str, n: u32| {
+        format!(r##"<sup class="footnote-reference" id="{id}"><a href="#{to}">{n}</a></sup>"##)
+    };
+    assert!(main.contains(&cite("fnref-b", "fn-b", 1)), "{main}");
+    assert!(main.contains(&cite("fnref-a", "fn-a", 2)), "{main}");
+    assert!(main.contains(&cite("fnref-b-2", "fn-b", 1)), "{main}");
+    // Listed after the last section, in cited order, the uncited last.
+    let list = &main[main.find(r#"<section class="footnotes""#).expect("a list")..];
+    assert!(main.find("More text.").unwrap() < main.find(r#"<section class="footnotes""#).unwrap());
+    let (b, a, never) = (
+        list.find(r#"id="fn-b" value="1""#).unwrap(),
+        list.find(r#"id="fn-a" value="2""#).unwrap(),
+        list.find(r#"id="fn-never""#).unwrap(),
+    );
+    assert!(b < a && a < never, "{list}");
+    assert!(list.contains(r##"<a href="#fnref-b" class="footnote-backref""##));
+    assert!(list.contains(r##"<a href="#fnref-b-2" class="footnote-backref""##));
+    assert!(list.contains(r##"on two lines. <a href="#fnref-a" class="footnote-backref" aria-label="Back to the text">↩</a></p>"##), "{list}");
+    // The chapter's print view keeps each lesson's footnotes apart.
+    let print = book.page("ch/print.html");
+    assert!(!print.contains(r#" id="fn-a""#), "ids are scoped in print");
+    // One definition of `a` per lesson, each under its lesson's prefix.
+    assert_eq!(print.matches(r#"-fn-a" value=""#).count(), 2, "{print}");
+}
