@@ -133,14 +133,26 @@ fn parse_front(file: TextFile) -> Result<ParsedPage, Vec<Diagnostic>> {
             error_at("title", "the title is empty".into()).with_hint("give the page a title"),
         );
     }
-    if let Some(d) = front.duration.filter(|&d| d > crate::workshop::MAX_MINUTES) {
-        errors.push(
-            error_at(
+    // Both limits are reported at the number itself.
+    let value_at = |key: &str, message: String| {
+        let loc = yaml::Locator::new(yaml_text);
+        let at = loc.value(key).or_else(|| loc.key(key)).unwrap_or(0);
+        Origin::new(src, range.start).error_at(yaml_text, at, message)
+    };
+    match front.duration {
+        Some(0) => errors.push(
+            value_at("duration", "duration must be at least 1 minute".into()).with_hint(
+                "give the time in whole minutes, from 1 to 1440, or leave `duration` out",
+            ),
+        ),
+        Some(d) if d > crate::workshop::MAX_MINUTES => errors.push(
+            value_at(
                 "duration",
                 format!("a duration of {d} minutes is longer than a day"),
             )
-            .with_hint("give the time in whole minutes, at most 1440"),
-        );
+            .with_hint("give the time in whole minutes, from 1 to 1440"),
+        ),
+        _ => {}
     }
     if !errors.is_empty() {
         return Err(errors);

@@ -250,23 +250,16 @@ pub fn build_all(
                 continue;
             };
             if minutes == 0 {
-                // Written in the plan, or taken from the lesson's front
-                // matter. An exercise of 0 minutes is an error in its own
+                // Only one written in the plan is this file's mistake: a
+                // lesson or exercise of 0 minutes is an error in its own
                 // file already (or a stand-in for a file that failed).
-                let (at, msg, hint) = match (item.duration, &what) {
-                    (Some(_), _) => (
-                        format!("{path}.duration"),
+                if item.duration.is_some() {
+                    at_values.push(bad_duration(
+                        &format!("{path}.duration"),
                         "a session must take at least 1 minute".to_string(),
                         "give the session's length in whole minutes, from 1 to 1440",
-                    ),
-                    (None, SlotWhat::Lesson(_)) => (
-                        format!("{path}.lesson"),
-                        "this lesson's duration is 0 minutes, too short for a session".to_string(),
-                        "add `duration:` in minutes to the session, or set the lesson's `duration`",
-                    ),
-                    (None, _) => continue,
-                };
-                at_values.push(bad_duration(&at, msg, hint));
+                    ));
+                }
                 continue;
             }
             if minutes > MAX_MINUTES {

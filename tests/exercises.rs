@@ -541,9 +541,9 @@ fn durations_longer_than_a_day_are_refused() {
         "a duration of 5000 minutes is longer than a day",
         "content/workshops/day.yaml:5:15",
         "a session of 4294967295 minutes is longer than a day",
-        "content/ch/long.md:3:1",
+        "content/ch/long.md:3:11",
         "a duration of 1441 minutes is longer than a day",
-        "give the time in whole minutes, at most 1440",
+        "give the time in whole minutes, from 1 to 1440",
     ]);
 }
 
@@ -566,14 +566,16 @@ fn sessions_of_zero_minutes_are_refused() {
         "content/workshops/day.yaml:11:15",
         "a session must take at least 1 minute",
         "give the session's length in whole minutes, from 1 to 1440",
-        "content/workshops/day.yaml:12:13",
-        "this lesson's duration is 0 minutes",
-        "add `duration:` in minutes to the session",
+        // A lesson of 0 minutes is one error, in its front matter, not
+        // also in the session that uses it.
+        "content/ch/zero.md:3:11",
+        "duration must be at least 1 minute",
         "build failed: 5 errors",
     ]);
     assert!(!run.stderr.contains("its slot has 0"), "{}", run.stderr);
     // An exercise of 0 minutes is one error, in its own file, not also in
     // each session that takes its duration.
+    b.remove("content/ch/zero.md");
     b.write(
         "content/workshops/day.yaml",
         "title: Day\nstart: \"09:00\"\nsessions:\n  - exercise: listen\n",
