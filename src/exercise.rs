@@ -2,6 +2,7 @@
 //! validated with every problem located at its key. The same Rust types
 //! generate the JSON Schema that `handbook schema` prints for editors.
 
+use rayon::prelude::*;
 use std::collections::HashMap;
 use std::fmt;
 
@@ -530,7 +531,14 @@ pub fn parse_all_with(
     files: Vec<TextFile>,
     parse: &(dyn Fn(TextFile) -> Result<Exercise, Broken<Exercise>> + Sync),
 ) -> (Vec<Exercise>, Vec<Diagnostic>) {
-    let (mut exercises, diags) = crate::frontmatter::parse_each(files, parse);
+    let (mut exercises, mut diags) = crate::frontmatter::parse_each(files, parse);
+    // In a file that parsed, a list item YAML read as text is said nowhere else.
+    diags.extend(
+        (exercises.par_iter())
+            .filter(|e| !e.broken)
+            .flat_map_iter(|e| yaml::folded_list_warnings(&e.file.source, 0, &e.file.source.text))
+            .collect::<Vec<_>>(),
+    );
     exercises.sort_by(|a, b| a.data.id.cmp(&b.data.id));
     (exercises, diags)
 }

@@ -177,7 +177,20 @@ pub fn parse_pages_with(
     files: Vec<TextFile>,
     parse: &(dyn Fn(TextFile) -> Result<ParsedPage, Broken<ParsedPage>> + Sync),
 ) -> (Vec<ParsedPage>, Vec<Diagnostic>) {
-    parse_each(files, parse)
+    let (pages, mut diags) = parse_each(files, parse);
+    // In a front matter that parsed, a list item YAML read as text is said
+    // nowhere else.
+    diags.extend(
+        (pages.par_iter())
+            .filter(|p| !p.broken)
+            .flat_map_iter(|p| {
+                let src = &p.file.source;
+                let range = bounds(&src.text).map_or(0..0, |(r, _)| r);
+                yaml::folded_list_warnings(src, range.start, &src.text[range])
+            })
+            .collect::<Vec<_>>(),
+    );
+    (pages, diags)
 }
 
 /// Parses every file in parallel, in order. A file that fails gives its

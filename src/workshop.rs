@@ -155,6 +155,9 @@ pub fn build_all(
             };
         let read = |path: &str| gaps.intact(path);
         let out_path = page_path(&file.rel);
+        if gaps == Gaps::none() {
+            diags.extend(yaml::folded_list_warnings(&file.source, 0, text));
+        }
         let loc = Locator::new(text);
         // A bad session length is shown at the number itself.
         let mut at_values = Vec::new();

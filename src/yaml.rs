@@ -298,6 +298,74 @@ pub fn top_level_text(yaml: &str, key: &str) -> Option<String> {
     o.spots[*entry].scalar.clone()
 }
 
+/// Where a `- ` line is read as more text of the list item above it, not
+/// as an item of its own: YAML folds a line indented deeper than a plain
+/// item into that item (`- Describe SBI` then `    - Give one example`
+/// is one item, "Describe SBI - Give one example"). Byte offsets of each
+/// such `-`. Block scalars (`|`, `>`) and quoted items are text by
+/// intent and are skipped.
+pub fn folded_list_items(yaml: &str) -> Vec<usize> {
+    let mut found = Vec::new();
+    // The last list item: its indentation, and whether its text is plain.
+    let mut item: Option<(usize, bool)> = None;
+    // The indentation of the line that opened a block scalar.
+    let mut block: Option<usize> = None;
+    let mut at = 0;
+    for line in yaml.split_inclusive('\n') {
+        let start = at;
+        at += line.len();
+        let rest = line.trim_start_matches(' ');
+        let indent = line.len() - rest.len();
+        let rest = rest.trim_end();
+        if rest.is_empty() {
+            continue;
+        }
+        if let Some(b) = block {
+            if indent > b {
+                continue;
+            }
+            block = None;
+        }
+        if rest.starts_with('#') {
+            continue;
+        }
+        let dash = rest == "-" || rest.starts_with("- ");
+        if dash && matches!(item, Some((i, true)) if indent > i) {
+            found.push(start + indent);
+            continue;
+        }
+        if item.is_some_and(|(i, _)| indent <= i) || !dash {
+            item = None;
+        }
+        let value = if dash {
+            rest[1..].trim_start()
+        } else {
+            rest.split_once(": ").map_or("", |(_, v)| v.trim_start())
+        };
+        if value.starts_with(['|', '>']) {
+            block = Some(indent);
+        }
+        if dash {
+            let plain = !value.is_empty()
+                && !value.starts_with(['|', '>', '{', '[', '"', '\'', '&', '*', '!', '#', '-'])
+                && !value.contains(": ")
+                && !value.ends_with(':');
+            item = Some((indent, plain));
+        }
+    }
+    found
+}
+
+/// [`folded_list_items`] as warnings, for a YAML text at `offset` in `src`.
+pub fn folded_list_warnings(src: &Source, offset: usize, yaml: &str) -> Vec<Diagnostic> {
+    (folded_list_items(yaml).into_iter())
+        .map(|at| {
+            Diagnostic::warning_at(src, offset + at..offset + at + 1, "this `-` is read as more text of the item above, not as an item of its own")
+                .with_hint("YAML joins a line indented under an item's text to that text: indent it like the item above to make it a new item")
+        })
+        .collect()
+}
+
 /// A serde_yaml error as a located diagnostic with a hint. Positions are
 /// byte offsets, which stay true in a text with entries blanked out.
 fn describe(
@@ -861,6 +929,36 @@ impl Locator {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn list_items_folded_into_the_one_above_are_found() {
+        let dashes = |y: &str| -> Vec<(usize, usize)> {
+            (folded_list_items(y).into_iter())
+                .map(|at| {
+                    let line = y[..at].matches('\n').count() + 1;
+                    (line, at - y[..at].rfind('\n').map_or(0, |n| n + 1) + 1)
+                })
+                .collect()
+        };
+        // Indented under a plain item: folded, as many lines as follow.
+        assert_eq!(
+            dashes("objectives:\n  - Describe SBI\n    - Give one\n    - Give two\n  - Listen\n"),
+            [(3, 5), (4, 5)]
+        );
+        // Items in line, nested under a key or an empty item, a mapping
+        // item, a quoted item, a block scalar's Markdown list: all fine.
+        for ok in [
+            "a:\n  - x\n  - y\nb:\n- z\n",
+            "a:\n  -\n    - x\n",
+            "steps:\n  - minutes: 5\n    text: t\n  - text: u\n",
+            "a:\n  - \"long\n    - still quoted\"\n",
+            "q: |\n  Read:\n  - first\n    - nested\n",
+            "steps:\n  - |\n    Text\n      - nested in the block\n  - next\n",
+            "a:\n  - x # comment\n  # - commented\n  - y\n",
+        ] {
+            assert_eq!(dashes(ok), [], "{ok}");
+        }
+    }
 
     #[test]
     fn skim_reads_whole_documents_and_reports_bad_ones() {

@@ -1019,3 +1019,32 @@ fn every_problem_in_a_workshop_is_reported_in_one_run() {
             "this session has no duration",
         ]);
 }
+
+/// A `- ` line indented under a list item's text is valid YAML that joins
+/// it to that text: a warning in front matter, exercise files and
+/// workshop plans. Block scalars and nested lists under keys are fine.
+#[test]
+fn a_list_item_read_as_text_is_a_warning() {
+    let run = Book::new()
+        .file(
+            "content/a.md",
+            "---\ntitle: A\nobjectives:\n  - Describe the model\n    - Give one example\n---\n",
+        )
+        .file(
+            "content/x.exercise.yaml",
+            "id: x\ntitle: X\nlesson: a\nkind: discussion\nduration: 5\nsteps:\n  - Pair up\n      - Swap roles\n  - minutes: 2\n    text: |\n      Then:\n      - list\n        - nested\n",
+        )
+        .file(
+            "content/workshops/day.yaml",
+            "title: Day\nstart: \"09:00\"\nsessions:\n  - activity: Welcome\n    duration: 10\n    notes: |\n      - a\n        - b\n",
+        )
+        .build()
+        .ok();
+    let run = run.says(&[
+        "content/a.md:5:5",
+        "warning: this `-` is read as more text of the item above, not as an item of its own",
+        "indent it like the item above",
+        "content/x.exercise.yaml:8:7",
+    ]);
+    assert_eq!(run.stderr.matches("warning:").count(), 2, "{}", run.stderr);
+}
