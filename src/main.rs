@@ -191,7 +191,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let ui = Ui {
         task: match cli.command {
-            Command::Build(_) | Command::Check { .. } => "build",
+            Command::Build(_) => "build",
+            Command::Check { .. } => "check",
             Command::Schema => "schema",
             Command::Clean { .. } => "clean",
             Command::Init { .. } => "init",

@@ -186,7 +186,7 @@ fn counts_in_summaries_are_singular_or_plural() {
     );
     book.check()
         .fails(1)
-        .says(&["the question has 1 choice\n", "build failed: 2 errors\n"]);
+        .says(&["the question has 1 choice\n", "check failed: 2 errors\n"]);
 }
 
 #[test]

@@ -570,7 +570,7 @@ fn sessions_of_zero_minutes_are_refused() {
         // also in the session that uses it.
         "content/ch/zero.md:3:11",
         "duration must be at least 1 minute",
-        "build failed: 5 errors",
+        "check failed: 5 errors",
     ]);
     assert!(!run.stderr.contains("its slot has 0"), "{}", run.stderr);
     // An exercise of 0 minutes is one error, in its own file, not also in
@@ -587,7 +587,7 @@ fn sessions_of_zero_minutes_are_refused() {
     b.check().fails(1).says(&[
         "content/ch/listen.exercise.yaml:5:1",
         "duration must be at least 1 minute",
-        "build failed: 1 error\n",
+        "check failed: 1 error\n",
     ]);
 }
 
