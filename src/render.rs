@@ -128,6 +128,9 @@ struct PageView<'a> {
     objectives: &'a [String],
     duration: Option<u32>,
     tags: &'a [String],
+    /// Marked `draft: true`, itself or through its chapter: only in a
+    /// build that includes drafts (`--drafts`, `serve`).
+    draft: bool,
     exercises: Vec<Card<'a>>,
     children: Vec<Child<'a>>,
     print_url: Option<String>,
@@ -277,6 +280,7 @@ struct PrintPage<'a> {
     summary: Option<&'a str>,
     duration: Option<u32>,
     tags: &'a [String],
+    draft: bool,
     objectives: &'a [String],
     html: String,
 }
@@ -633,6 +637,7 @@ fn page_view<'a>(
         objectives: &front.objectives,
         duration: front.duration,
         tags: &front.tags,
+        draft: is_draft(book, i),
         exercises,
         children,
         print_url: (p.kind != PageKind::Lesson && has_lessons)
@@ -992,6 +997,7 @@ fn print_page(inp: &Inputs<'_>, site: &SiteView<'_>, s: usize) -> Result<OutputF
                 summary: front.summary.as_deref(),
                 duration: front.duration,
                 tags: &front.tags,
+                draft: is_draft(book, i),
                 objectives: &front.objectives,
                 html: scope_ids(&html, &anchor),
                 anchor,
@@ -1004,6 +1010,13 @@ fn print_page(inp: &Inputs<'_>, site: &SiteView<'_>, s: usize) -> Result<OutputF
         pages,
     };
     render_file(inp.theme, "print.html", site, out, view)
+}
+
+/// Whether page `i` is a draft: marked `draft: true` itself or in the
+/// `index.md` of a chapter above it. Only a build with drafts has any.
+fn is_draft(book: &Book, i: usize) -> bool {
+    let marked = |p: usize| book.pages[p].parsed.front.draft;
+    marked(i) || book.ancestors(i).into_iter().any(marked)
 }
 
 /// One page's HTML for a print view that holds several pages: its ids,

@@ -304,13 +304,32 @@ fn order_follows_front_matter_then_number_prefix_then_name() {
         .contains(r#"rel="next" href="zeta.html""#));
 }
 
+/// Drafts are left out unless asked for; when they are in, each says it
+/// is one (itself or through its chapter), in its print view too.
 #[test]
 fn drafts_are_left_out_unless_asked_for() {
-    let book = Book::new().file("content/wip.md", "---\ntitle: WIP\ndraft: true\n---\n");
+    let book = Book::new()
+        .file("content/wip.md", "---\ntitle: WIP\ndraft: true\n---\n")
+        .file(
+            "content/ch/index.md",
+            "---\ntitle: Chapter\ndraft: true\n---\n",
+        )
+        .lesson("ch/inner.md", "Inner", "")
+        .lesson("done.md", "Done", "");
     book.build().ok();
-    assert!(!book.exists("wip.html"));
+    assert!(!book.exists("wip.html") && !book.exists("ch/inner.html"));
+    assert!(!book.page("done.html").contains("hb-draft"));
     book.run(&["build", ".", "--drafts"]).ok();
-    assert!(book.exists("wip.html"));
+    let badge = r#"<li class="hb-draft""#;
+    for page in [
+        "wip.html",
+        "ch/index.html",
+        "ch/inner.html",
+        "ch/print.html",
+    ] {
+        assert!(book.main(page).contains(badge), "{page}");
+    }
+    assert!(!book.main("done.html").contains(badge));
 }
 
 #[test]
