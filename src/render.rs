@@ -195,6 +195,8 @@ struct ExerciseView<'a> {
     facilitator_notes: Option<&'a str>,
     variations: Vec<&'a str>,
     questions: Vec<QuestionView<'a>>,
+    /// Its lesson is a draft, in a build that includes drafts.
+    draft: bool,
 }
 
 #[derive(Serialize)]
@@ -799,6 +801,7 @@ fn exercise_page<'a>(
         facilitator_notes,
         variations,
         questions,
+        draft: e.lesson.is_some_and(|l| is_draft(inp.book, l)),
     };
     render_file(inp.theme, "exercise.html", site, e.out.clone(), view)
 }

@@ -732,4 +732,8 @@ fn exercises_of_a_draft_lesson_are_drafts_too() {
     ]);
     b.run(&["build", ".", "--drafts"]).ok();
     assert!(b.exists("exercises/listen.html"));
+    // The preview says which pages readers will not see yet.
+    assert!(b
+        .main("exercises/listen.html")
+        .contains(r#"<li class="hb-draft""#));
 }
