@@ -76,6 +76,10 @@ pub struct Branding {
     /// Accent colour as `#rgb` or `#rrggbb`.
     #[serde(default)]
     pub accent_color: Option<Spanned<String>>,
+    /// Stylesheets, relative to the handbook root, linked from every page
+    /// after the theme's own, in this order.
+    #[serde(default)]
+    pub extra_css: Vec<Spanned<PathBuf>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

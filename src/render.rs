@@ -28,6 +28,9 @@ pub struct SiteView<'a> {
     pub accent: Option<&'a str>,
     /// Logo path under the site root.
     pub logo: Option<String>,
+    /// The `[branding] extra-css` stylesheets' paths under the site root,
+    /// in the order listed: linked after the theme's own.
+    pub extra_css: Vec<String>,
     /// `base-url` with a trailing `/`, for the canonical link only: the site never needs it.
     pub base_url: Option<String>,
     pub edition: &'static str,
@@ -414,6 +417,7 @@ pub fn site_view<'a>(
     exercises: &[Exercise],
     workshops: &[Workshop],
     logo: Option<String>,
+    extra_css: Vec<String>,
 ) -> SiteView<'a> {
     let b = &config.book;
     SiteView {
@@ -427,6 +431,7 @@ pub fn site_view<'a>(
             .as_ref()
             .map(|c| c.get_ref().as_str()),
         logo,
+        extra_css,
         base_url: b.base_url.as_ref().map(|u| u.get_ref()).map(|u| {
             if u.ends_with('/') {
                 u.clone()
