@@ -397,3 +397,56 @@ fn a_page_that_missed_a_reload_catches_up_on_connecting() {
     assert_eq!(state["generation"].as_u64().unwrap(), generation);
     assert!(state["diagnostics"].as_array().unwrap().is_empty());
 }
+
+/// The stylesheets of `[branding] extra-css`, in a folder of their own or
+/// at the top: an edit rebuilds and reloads, and the new bytes are served.
+/// One named before it exists is picked up when its folder and file are
+/// made.
+#[test]
+fn extra_stylesheets_are_watched_too() {
+    for poll in [false, true] {
+        let hb = small_handbook();
+        let root = hb.path();
+        write(
+            &root.join("book.toml"),
+            "title = \"Serve test\"\nlanguage = \"en\"\n\n[branding]\nextra-css = [\"styles/brand.css\", \"late.css\", \"later/new.css\"]\n",
+        );
+        write(&root.join("styles/brand.css"), "/* brand */\n");
+        write(&root.join("late.css"), "/* late */\n");
+        let args: &[&str] = if poll { &POLL } else { &DEBOUNCE };
+        let s = Served::start(root, args);
+        let ev = s.events();
+        // The third is missing: the first build fails.
+        let failed = ev.state["diagnostics"].to_string();
+        assert!(
+            failed.contains("the stylesheet `later/new.css` does not exist"),
+            "poll: {poll}: {failed}"
+        );
+        write(&root.join("later/new.css"), "/* NEW */\n");
+        let g = ev.reload("the missing stylesheet made");
+        assert!(s.get("/_theme/extra/new.css").text().contains("NEW"));
+        assert!(s
+            .page("/basics/first.html")
+            .contains("<link rel=\"stylesheet\" href=\"../_theme/extra/new.css\">"));
+        save(
+            Save::Plain,
+            &root.join("styles/brand.css"),
+            "/* BRAND2 */\n",
+        );
+        assert_eq!(ev.reload("a stylesheet edit"), g + 1, "poll: {poll}");
+        assert!(
+            s.get("/_theme/extra/brand.css").text().contains("BRAND2"),
+            "poll: {poll}"
+        );
+        save(Save::Vim, &root.join("late.css"), "/* LATE2 */\n");
+        assert_eq!(
+            ev.reload("a top-level stylesheet edit"),
+            g + 2,
+            "poll: {poll}"
+        );
+        assert!(
+            s.get("/_theme/extra/late.css").text().contains("LATE2"),
+            "poll: {poll}"
+        );
+    }
+}

@@ -3,16 +3,19 @@
 //! itself with its fall-back to polling ([`Watch`]).
 //!
 //! What is watched: the handbook folder itself, not recursively (for
-//! `book.toml`, the logo, and `content/` or `themes/` appearing or
-//! vanishing), and `content/` and `themes/` recursively. Watching the folder
-//! rather than `book.toml` keeps working when an editor replaces the file
-//! by renaming a new one over it.
+//! `book.toml`, the logo and extra stylesheets it names, and `content/`
+//! or `themes/` appearing or vanishing), `content/` and `themes/`
+//! recursively, and the folder of each file `book.toml` names that lies
+//! elsewhere (`styles/`), not recursively. Watching folders rather than
+//! files keeps working when an editor replaces a file by renaming a new
+//! one over it.
 //!
 //! What is ignored: reads (the build itself opens every file), editor
 //! scratch files ([`is_editor_noise`] on any part of the path under
 //! `content/`, as discovery does; on the file name under `themes/`, as the
-//! theme loader does), everything at the top level other than the files
-//! above (output and staging folders among them), and anything inside an
+//! theme loader does), everything outside those folders other than the
+//! files `book.toml` names and the folders on the way to them (output and
+//! staging folders among the rest), and anything inside an
 //! output folder wherever it is. So serving never triggers itself.
 
 use std::path::{Path, PathBuf};
@@ -46,7 +49,7 @@ pub enum ChangeKind {
     Content,
     /// Something under `themes/` (or the folder itself).
     Theme,
-    /// `book.toml` or the logo it names.
+    /// `book.toml`, or the logo or a stylesheet it names.
     Config,
     /// Events were lost (queue overflow): look at everything again.
     Rescan,
@@ -66,18 +69,32 @@ pub struct Layout {
     pub themes: PathBuf,
     pub book_toml: PathBuf,
     pub logo: Option<PathBuf>,
+    /// The stylesheets `[branding] extra-css` names.
+    pub extra_css: Vec<PathBuf>,
     /// Output folders of both editions: never content, wherever they are.
     pub outputs: Vec<PathBuf>,
 }
 
 impl Layout {
-    /// The folder of a logo that lies in a folder of its own (`assets/`),
-    /// which the watches of the top level, `content/` and `themes/` miss.
-    pub fn logo_dir(&self) -> Option<PathBuf> {
-        let dir = self.logo.as_ref()?.parent()?;
-        let covered =
-            dir == self.root || dir.starts_with(&self.content) || dir.starts_with(&self.themes);
-        (!covered && dir.is_dir()).then(|| dir.to_path_buf())
+    /// The files `book.toml` names: the logo and the extra stylesheets.
+    pub fn named_files(&self) -> impl Iterator<Item = &PathBuf> {
+        self.logo.iter().chain(&self.extra_css)
+    }
+
+    /// The folders of named files that lie in folders of their own
+    /// (`assets/`, `styles/`), which the watches of the top level,
+    /// `content/` and `themes/` miss.
+    pub fn named_dirs(&self) -> Vec<PathBuf> {
+        let mut dirs: Vec<PathBuf> = Vec::new();
+        for file in self.named_files() {
+            let Some(dir) = file.parent() else { continue };
+            let covered =
+                dir == self.root || dir.starts_with(&self.content) || dir.starts_with(&self.themes);
+            if !covered && dir.is_dir() && !dirs.iter().any(|d| d == dir) {
+                dirs.push(dir.to_path_buf());
+            }
+        }
+        dirs
     }
 
     /// `root` should be canonical: events report paths under the watched ones.
@@ -96,10 +113,33 @@ impl Layout {
             book_toml: root.join("book.toml"),
             logo: config
                 .and_then(|c| c.book.branding.logo.as_ref())
-                .map(|l| root.join(l.get_ref())),
+                .map(|l| lexical(&root.join(l.get_ref()))),
+            extra_css: (config.iter())
+                .flat_map(|c| &c.book.branding.extra_css)
+                .map(|css| lexical(&root.join(css.get_ref())))
+                .collect(),
             outputs,
         }
     }
+}
+
+/// `path` without its `.` parts, and with each `..` taking away the part
+/// before it: the form events report a file in.
+fn lexical(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
+            {
+                out.pop();
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Whether one path matters to the build, and how.
@@ -121,7 +161,12 @@ pub fn classify_path(path: &Path, layout: &Layout) -> Option<ChangeKind> {
     if let Ok(rel) = path.strip_prefix(&layout.themes) {
         return (!noisy(rel, false)).then_some(ChangeKind::Theme);
     }
-    if path == layout.book_toml || layout.logo.as_deref() == Some(path) {
+    if path == layout.book_toml || layout.named_files().any(|f| f == path) {
+        return Some(ChangeKind::Config);
+    }
+    // A folder on the way to a named file, made or removed: its file may
+    // now be there, and the folder is to be watched (see [`Watch::refresh`]).
+    if path != layout.root && layout.named_files().any(|f| f.starts_with(path)) {
         return Some(ChangeKind::Config);
     }
     None
@@ -281,7 +326,7 @@ impl Watch {
                 watched.push(dir.clone());
             }
         }
-        if let Some(dir) = layout.logo_dir() {
+        for dir in layout.named_dirs() {
             inner.watch(&dir, RecursiveMode::NonRecursive)?;
             watched.push(dir);
         }
@@ -355,8 +400,18 @@ impl Watch {
                 }
             }
         }
-        // A logo moved to a folder of its own by an edit of book.toml.
-        if let Some(dir) = layout.logo_dir().filter(|d| !self.watched.contains(d)) {
+        // The folder of a logo or stylesheet: one named by an edit of
+        // book.toml, made, or made again (a watch follows the folder it
+        // was given, not the path).
+        for dir in layout.named_dirs() {
+            let is_watched = self.watched.contains(&dir);
+            if is_watched && !touched(&dir) {
+                continue;
+            }
+            if is_watched {
+                let _ = inner.unwatch(&dir);
+                self.watched.retain(|d| d != &dir);
+            }
             if inner.watch(&dir, RecursiveMode::NonRecursive).is_ok() {
                 self.watched.push(dir);
             }
@@ -426,9 +481,9 @@ impl Poller {
                 out.insert(e.path().to_path_buf(), crate::cache::Stamp::of(&m));
             }
         }
-        if let Some(logo) = layout.logo_dir().and(layout.logo.as_ref()) {
-            if let Ok(m) = std::fs::metadata(logo) {
-                out.insert(logo.clone(), crate::cache::Stamp::of(&m));
+        for file in layout.named_files() {
+            if let Ok(m) = std::fs::metadata(file) {
+                out.insert(file.clone(), crate::cache::Stamp::of(&m));
             }
         }
         for dir in [&layout.content, &layout.themes] {
@@ -518,6 +573,10 @@ mod tests {
     fn layout() -> Layout {
         let mut l = Layout::new(Path::new("/hb"), None);
         l.logo = Some(PathBuf::from("/hb/logo.png"));
+        l.extra_css = vec![
+            PathBuf::from("/hb/styles/brand.css"),
+            PathBuf::from("/hb/late.css"),
+        ];
         l
     }
 
@@ -604,11 +663,22 @@ mod tests {
                 vec![],
             ),
             (write, vec!["/hb/themes/mine/static/x.css~"], vec![]),
-            // Top level: book.toml and the logo only.
+            // Top level: book.toml and the files it names only.
             (write, vec!["/hb/book.toml"], vec![Config]),
             (from, vec!["/hb/book.toml"], vec![Config]),
             (write, vec!["/hb/logo.png"], vec![Config]),
             (write, vec!["/hb/README.md"], vec![]),
+            // The stylesheets book.toml names, in a folder of their own or not.
+            (write, vec!["/hb/styles/brand.css"], vec![Config]),
+            (
+                both,
+                vec!["/hb/styles/x.tmp", "/hb/styles/brand.css"],
+                vec![Config],
+            ),
+            (remove, vec!["/hb/late.css"], vec![Config]),
+            (write, vec!["/hb/styles/other.css"], vec![]),
+            (folder, vec!["/hb/styles"], vec![Config]),
+            (folder, vec!["/hb/stylesheets"], vec![]),
             (write, vec!["/hb/.book.toml.swp"], vec![]),
             (folder, vec!["/hb/content"], vec![Content]),
             (remove, vec!["/hb/themes"], vec![Theme]),
@@ -623,6 +693,22 @@ mod tests {
             let e = ev(kind, &paths);
             assert_eq!(kinds(&e), want, "{kind:?} {paths:?}");
         }
+    }
+
+    #[test]
+    fn named_files_are_matched_as_events_name_them() {
+        let root = Path::new("/hb");
+        let config = Config::from_toml(
+            root,
+            "title = 'T'\n[branding]\nlogo = './img/../logo.png'\nextra-css = ['./styles/brand.css']\n",
+        )
+        .unwrap();
+        let l = Layout::new(root, Some(&config));
+        assert_eq!(l.logo, Some(PathBuf::from("/hb/logo.png")));
+        assert_eq!(l.extra_css, [PathBuf::from("/hb/styles/brand.css")]);
+        let write = EventKind::Modify(ModifyKind::Data(DataChange::Content));
+        let e = ev(write, &["/hb/styles/brand.css"]);
+        assert_eq!(classify(&e, &l)[0].kind, ChangeKind::Config);
     }
 
     #[test]
