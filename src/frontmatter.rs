@@ -121,25 +121,53 @@ fn parse_front(file: TextFile) -> Result<ParsedPage, Vec<Diagnostic>> {
         )
         .with_hint("add at least `title: Your title`")]);
     }
-    let front: FrontMatter = yaml::parse(yaml_text, Origin::new(src, range.start))?;
-    let mut errors = Vec::new();
-    // Key positions are worked out only when there is something to report.
-    let error_at = |key: &str, message: String| {
-        let at = yaml::Locator::new(yaml_text).key(key).unwrap_or(0);
-        Origin::new(src, range.start).error_at(yaml_text, at, message)
+    let origin = Origin::new(src, range.start);
+    let front: FrontMatter = match yaml::parse_partial(yaml_text, origin) {
+        Ok(front) => front,
+        Err(failed) => {
+            // What the rest of the front matter says is checked too, so
+            // that one run names every problem in it.
+            let mut diags = failed.diags;
+            if let Some(p) = failed.partial {
+                diags.extend(checks(&p.value, &p.gaps, yaml_text, origin));
+            }
+            return Err(diags);
+        }
     };
-    if front.title.trim().is_empty() {
-        errors.push(
-            error_at("title", "the title is empty".into()).with_hint("give the page a title"),
-        );
+    let errors = checks(&front, &yaml::Gaps::none(), yaml_text, origin);
+    if !errors.is_empty() {
+        return Err(errors);
     }
-    // Both limits are reported at the number itself.
+    Ok(ParsedPage {
+        file,
+        front,
+        body_offset,
+        broken: false,
+    })
+}
+
+/// The checks a front matter's values get once read: only of the keys
+/// that are `intact` (the others have an error of their own).
+fn checks(
+    front: &FrontMatter,
+    gaps: &yaml::Gaps,
+    yaml_text: &str,
+    origin: Origin<'_>,
+) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
+    // Each is reported at the value; positions are worked out only when
+    // there is something to report.
     let value_at = |key: &str, message: String| {
         let loc = yaml::Locator::new(yaml_text);
         let at = loc.value(key).or_else(|| loc.key(key)).unwrap_or(0);
-        Origin::new(src, range.start).error_at(yaml_text, at, message)
+        origin.error_at(yaml_text, at, message)
     };
-    match front.duration {
+    if gaps.intact("title") && front.title.trim().is_empty() {
+        errors.push(
+            value_at("title", "the title is empty".into()).with_hint("give the page a title"),
+        );
+    }
+    match front.duration.filter(|_| gaps.intact("duration")) {
         Some(0) => errors.push(
             value_at("duration", "duration must be at least 1 minute".into()).with_hint(
                 "give the time in whole minutes, from 1 to 1440, or leave `duration` out",
@@ -154,15 +182,7 @@ fn parse_front(file: TextFile) -> Result<ParsedPage, Vec<Diagnostic>> {
         ),
         _ => {}
     }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    Ok(ParsedPage {
-        file,
-        front,
-        body_offset,
-        broken: false,
-    })
+    errors
 }
 
 /// Parses every page in parallel; returns the pages that parsed and a

@@ -58,16 +58,6 @@ fn token_end(yaml: &str, at: usize) -> usize {
     at + stop.max(1).min(line.len().max(1)).min(rest.len())
 }
 
-/// Parses a YAML text into `T`. On failure, every problem in the text, each
-/// located and with a hint; a syntax error is reported alone, as nothing
-/// after it can be read.
-pub fn parse<T: DeserializeOwned + JsonSchema>(
-    yaml: &str,
-    origin: Origin<'_>,
-) -> Result<T, Vec<Diagnostic>> {
-    parse_partial(yaml, origin).map_err(|f| f.diags)
-}
-
 /// A text that failed to parse: every problem in it, and what the rest of
 /// it says.
 #[derive(Debug)]
@@ -122,7 +112,9 @@ impl Gaps {
     }
 }
 
-/// [`parse`], with what the rest of a text that fails says. Valid texts
+/// Parses a YAML text into `T`. On failure, every problem in the text, each
+/// located and with a hint (a syntax error is reported alone, as nothing
+/// after it can be read), and what the rest of the text says. Valid texts
 /// are parsed once.
 pub fn parse_partial<T: DeserializeOwned + JsonSchema>(
     yaml: &str,
@@ -1036,7 +1028,9 @@ mod tests {
 
     fn errs(y: &str) -> Vec<Diagnostic> {
         let src = Source::new("f.md", format!("---\n{y}---\n"));
-        parse::<T>(&src.text[4..4 + y.len()], Origin::new(&src, 4)).unwrap_err()
+        parse_partial::<T>(&src.text[4..4 + y.len()], Origin::new(&src, 4))
+            .unwrap_err()
+            .diags
     }
 
     fn err(y: &str) -> Diagnostic {

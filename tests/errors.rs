@@ -732,6 +732,22 @@ fn every_problem_in_a_front_matter_is_reported() {
         "build failed: 2 errors",
     ]);
     assert!(!run.stderr.contains("missing"), "{}", run.stderr);
+    // The values that were read get their own checks in the same run.
+    broken(
+        "content/x.md",
+        "---\ntitle: \"  \"\nduration: 0\ntags: 5\n---\n",
+    )
+    .says(&[
+        "content/x.md:2:8",
+        "the title is empty",
+        "content/x.md:3:11",
+        "duration must be at least 1 minute",
+        "content/x.md:4:7",
+        "`tags`: invalid type",
+        "build failed: 3 errors",
+    ]);
+    // A value with an error of its own is not checked again.
+    broken("content/x.md", "---\ntitle: [a]\nduration: x\n---\n").says(&["build failed: 2 errors"]);
 }
 
 /// Every required key a file lacks is named in one run, not one per run;
