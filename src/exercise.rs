@@ -582,7 +582,8 @@ pub fn missing(exercises: &[Exercise], book: &Book, id: &str) -> (String, String
     (format!("no exercise with id `{id}`"), hint)
 }
 
-/// Semantic checks, every problem located at its key: unique ids, existing
+/// Semantic checks, every problem located at its value (or, for a list
+/// or mapping, its key): unique ids, existing
 /// lessons, sensible ranges, and quizzes with a correct answer. In a file
 /// that failed to parse, each check looks only at what was read, and is
 /// left out where a value it needs was not: no error follows from
@@ -755,7 +756,7 @@ pub fn ex_error(
     msg: String,
 ) -> Diagnostic {
     let yaml = &file.source.text;
-    let at = loc.key_or_parent(path);
+    let at = loc.problem_at(path);
     let o = Origin::new(&file.source, 0);
     match sev {
         Severity::Error => o.error_at(yaml, at, msg),

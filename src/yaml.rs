@@ -903,6 +903,17 @@ impl Locator {
             .map(|&n| self.outline.spots[n].value_at)
     }
 
+    /// Where a problem with the entry at `path` is shown: at a plain
+    /// value (`duration: 0`, `id: Bad Id`) the value itself; at a list or
+    /// mapping its key; and for an entry that is not there, the nearest
+    /// enclosing key that is.
+    pub fn problem_at(&self, path: &str) -> usize {
+        match self.paths.get(path) {
+            Some(&n) if self.outline.spots[n].scalar.is_some() => self.outline.spots[n].value_at,
+            _ => self.key_or_parent(path),
+        }
+    }
+
     /// The key at `path`, or the nearest enclosing one that exists.
     pub fn key_or_parent(&self, path: &str) -> usize {
         let mut p = path;

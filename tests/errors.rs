@@ -377,7 +377,7 @@ fn every_error_is_reported_in_one_run() {
         "content/a.md:3:1",
         "content/b.md:1:1",
         "content/c.md:4:1",
-        "content/d.exercise.yaml:3:1",
+        "content/d.exercise.yaml:3:9",
         "errors",
     ]);
 }
@@ -930,7 +930,7 @@ fn an_invalid_exercise_id_is_one_error() {
         .check()
         .fails(1)
         .says(&[
-            "content/quiz.exercise.yaml:1:1",
+            "content/quiz.exercise.yaml:1:5",
             "`Feedback_Quiz` is not a valid id",
             "hint: use lower-case letters, digits and dashes: `feedback-quiz`",
         ]);
@@ -976,7 +976,7 @@ fn every_problem_in_an_exercise_is_reported_in_one_run() {
         .check()
         .fails(1)
         .says(&[
-            "content/quiz.exercise.yaml:1:1",
+            "content/quiz.exercise.yaml:1:5",
             "`Bad_Id` is not a valid id",
             "content/quiz.exercise.yaml:4:7",
             "unknown value `quizz`",
@@ -984,7 +984,7 @@ fn every_problem_in_an_exercise_is_reported_in_one_run() {
             "content/quiz.exercise.yaml:10:5",
             "missing required key `answer`",
             "content/quiz.exercise.yaml:14:13",
-            "content/quiz.exercise.yaml:17:5",
+            "content/quiz.exercise.yaml:17:13",
             "answer 3 does not exist: the question has 2 choices",
         ]);
     assert_eq!(errors(&run), 6, "{}", run.stderr);
@@ -1010,7 +1010,7 @@ fn every_problem_in_a_workshop_is_reported_in_one_run() {
         .check()
         .fails(1)
         .says(&[
-            "content/workshops/day.yaml:2:1",
+            "content/workshops/day.yaml:2:8",
             "`9am` is not a time",
             "content/workshops/day.yaml:4:5",
             "this session has no duration",

@@ -119,19 +119,19 @@ fn validation_errors_are_exact_and_all_reported() {
         "`duration`: invalid type: string \"long\"",
         "content/ch/b.exercise.yaml:5:11",
         "expected a whole number",
-        "content/ch/c.exercise.yaml:3:1",
+        "content/ch/c.exercise.yaml:3:9",
         "no lesson with id `ch/lessen`",
         "did you mean `ch/lesson`?",
-        "content/ch/e.exercise.yaml:1:1",
+        "content/ch/e.exercise.yaml:1:5",
         "duplicate exercise id `dup2`",
         "content/ch/d.exercise.yaml",
-        "content/ch/f.exercise.yaml:9:5",
+        "content/ch/f.exercise.yaml:9:13",
         "answer 3 does not exist: the question has 2 choices",
         "content/ch/f.exercise.yaml:12:5",
         "this question has no correct answer",
-        "content/ch/g.exercise.yaml:4:1",
+        "content/ch/g.exercise.yaml:4:7",
         "a quiz needs `questions`",
-        "content/ch/h.exercise.yaml:6:23",
+        "content/ch/h.exercise.yaml:6:28",
         "group `min` (4) is larger than `max` (2)",
         "content/ch/i.exercise.yaml:4:7",
         "`kind`: unknown value `lecture`",
@@ -336,9 +336,9 @@ fn agenda_times_cross_midnight_and_warn_about_overruns() {
             "title: Night shift\nstart: \"23:30\"\nlength: 60\nsessions:\n  - activity: Welcome\n    duration: 20\n  - exercise: listen\n    duration: 15\n  - break: Tea\n    duration: 10\n  - lesson: ch/lesson\n    duration: 30\n",
         );
     b.build().ok().says(&[
-        "content/workshops/night.yaml:8:5",
+        "content/workshops/night.yaml:8:15",
         "`listen` takes 20 minutes but its slot has 15",
-        "content/workshops/night.yaml:3:1",
+        "content/workshops/night.yaml:3:9",
         "the sessions take 1 h 15 min but the workshop is 1 h long",
     ]);
     let page = b.main("workshops/night.html");
@@ -361,12 +361,12 @@ fn workshop_errors_are_located() {
     );
     b.build()
         .fails(1)
-        .says(&["content/workshops/w.yaml:2:1", "`9am` is not a time"]);
+        .says(&["content/workshops/w.yaml:2:8", "`9am` is not a time"]);
     let b = book().file("content/workshops/w.yaml", "title: W\nstart: \"09:00\"\nsessions:\n  - exercise: nope\n  - lesson: ch/lessn\n  - break: B\n");
     b.build().fails(1).says(&[
-        "content/workshops/w.yaml:4:5",
+        "content/workshops/w.yaml:4:15",
         "no exercise with id `nope`",
-        "content/workshops/w.yaml:5:5",
+        "content/workshops/w.yaml:5:13",
         "no lesson with id `ch/lessn`",
         "did you mean `ch/lesson`?",
         "content/workshops/w.yaml:6:5",
@@ -724,8 +724,8 @@ fn exercises_of_a_draft_lesson_are_drafts_too() {
     b.build().fails(1).says(&[
         "content/ch/other.md:4:1",
         "exercise `listen` is of a draft lesson, left out of this build",
-        "content/workshops/day.yaml:4:5",
-        "content/workshops/day.yaml:5:5",
+        "content/workshops/day.yaml:4:15",
+        "content/workshops/day.yaml:5:13",
         "lesson `ch/lesson` is a draft, left out of this build",
         "hint: remove `draft: true` from `content/ch/lesson.md`, or include drafts with `--drafts`",
         "3 errors",
