@@ -725,6 +725,11 @@ pub fn render(input: &Input<'_>, settings: &Settings<'_>) -> Rendered {
                 out.push(ev.clone());
             }
             Event::End(TagEnd::Table) => {
+                if settings.search_text && section.text.ends_with(CELL_GAP) {
+                    let end = section.text.len() - CELL_GAP.len();
+                    section.text.truncate(end);
+                    section.text.push(' ');
+                }
                 out.push(ev.clone());
                 out.push(Event::Html("</div>\n".into()));
             }
@@ -760,13 +765,18 @@ pub fn render(input: &Input<'_>, settings: &Settings<'_>) -> Rendered {
                 gather(&mut section, settings, " ");
                 out.push(ev.clone());
             }
-            Event::End(
-                TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::CodeBlock,
-            ) => {
+            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::CodeBlock) => {
                 in_code &= !matches!(ev, Event::End(TagEnd::CodeBlock));
                 gather(&mut section, settings, " ");
                 out.push(ev.clone());
             }
+            // A table's cells stay apart in search snippets: "Recognition ·
+            // Shares their work · Feels invisible", not one run-on line.
+            Event::End(TagEnd::TableCell) => {
+                gather(&mut section, settings, CELL_GAP);
+                out.push(ev.clone());
+            }
+
             _ => out.push(ev.clone()),
         }
         i += 1;
@@ -872,6 +882,9 @@ fn note_ref_id(name: &str, k: usize) -> String {
 }
 
 /// Adds `text` to the section's search text, if search text is gathered.
+/// What search text puts after each table cell.
+const CELL_GAP: &str = " · ";
+
 fn gather(section: &mut TextSection, settings: &Settings<'_>, text: &str) {
     if settings.search_text {
         section.text.push_str(text);

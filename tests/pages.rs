@@ -506,3 +506,25 @@ fn footnotes_are_listed_at_the_end_with_links_back() {
     // One definition of `a` per lesson, each under its lesson's prefix.
     assert_eq!(print.matches(r#"-fn-a" value=""#).count(), 2, "{print}");
 }
+
+/// A table's cells are kept apart in the search text, so that a snippet
+/// taken from a table reads cell by cell instead of as one run-on line.
+#[test]
+fn search_text_keeps_table_cells_apart() {
+    let book = Book::new().lesson(
+        "a.md",
+        "A",
+        "Before.\n\n| Need | Shows |\n| --- | --- |\n| Recognition | Shares work |\n\nAfter the table.\n",
+    );
+    book.build().ok();
+    let docs: Vec<String> = std::fs::read_dir(book.out("_search/d"))
+        .unwrap()
+        .map(|f| std::fs::read_to_string(f.unwrap().path()).unwrap())
+        .collect();
+    assert!(
+        docs.iter().any(|d| d.contains(
+            "Before. Need \u{b7} Shows \u{b7} Recognition \u{b7} Shares work After the table."
+        )),
+        "{docs:?}"
+    );
+}
