@@ -256,6 +256,7 @@ struct WorkshopView<'a> {
     start: String,
     end: String,
     total: String,
+    /// The planned `length`, when the sessions do not fill it exactly.
     length: Option<String>,
     over: bool,
     rows: Vec<RowView<'a>>,
@@ -943,7 +944,7 @@ fn workshop_page<'a>(
         start: format_time(w.start()),
         end: format_time(w.start() + total),
         total: format_duration(total),
-        length: w.data.length.map(format_duration),
+        length: (w.data.length.filter(|&l| l != total)).map(format_duration),
         over: w.data.length.is_some_and(|l| total > l),
         rows,
     };

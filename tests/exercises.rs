@@ -351,6 +351,16 @@ fn agenda_times_cross_midnight_and_warn_about_overruns() {
     ] {
         assert!(page.contains(s), "agenda lacks {s}:\n{page}");
     }
+    assert!(page.contains("(planned length 1 h)"), "{page}");
+    // A plan that fills its length exactly does not repeat it.
+    b.write(
+        "content/workshops/night.yaml",
+        "title: Night shift\nstart: \"23:30\"\nlength: 75\nsessions:\n  - activity: Welcome\n    duration: 75\n",
+    );
+    b.build().ok();
+    let page = b.main("workshops/night.html");
+    assert!(page.contains("1 h 15 min"), "{page}");
+    assert!(!page.contains("planned length"), "{page}");
 }
 
 #[test]
