@@ -348,6 +348,11 @@ fn catalogue_filters_combine_count_and_live_in_the_url() {
         .eval("return document.getElementById('hb-no-match').hidden;")
         .as_bool()
         .unwrap());
+    // The duration boxes are named for what they hold.
+    assert_eq!(
+        b.eval("return ['min', 'max'].map(n => document.querySelector(`#hb-filters [name=${n}]`).labels[0].textContent.trim());"),
+        serde_json::json!(["At least (minutes)", "At most (minutes)"])
+    );
     no_js_errors(&b, "exercises/index.html");
 }
 
@@ -396,6 +401,30 @@ fn quiz_scores_explains_and_remembers() {
     assert!(b.text(".hb-quiz-score").starts_with("Score: 1 of"));
     b.click(".hb-quiz-reset");
     assert_eq!(b.text(".hb-quiz-score"), "");
+    // A question with several correct choices names them as one list.
+    let verdict = b.eval(
+        "const f = [...document.querySelectorAll('.hb-question')].find(f => f.dataset.answer.includes(','));\
+         const right = f.dataset.answer.split(',');\
+         const wrong = [...f.querySelectorAll('input')].find(i => !right.includes(i.value));\
+         wrong.click(); f.querySelector('button[type=submit]').click();\
+         return [right.length, f.querySelector('.hb-verdict').textContent];",
+    );
+    let n = verdict[0].as_u64().unwrap();
+    let text = verdict[1].as_str().unwrap();
+    assert!(
+        n >= 3,
+        "the sample has a question with three correct choices"
+    );
+    assert!(
+        text.starts_with("Not quite. The correct answers are \u{201C}"),
+        "{text}"
+    );
+    assert_eq!(text.matches("\u{201D} and \u{201C}").count(), 1, "{text}");
+    assert_eq!(
+        text.matches("\u{201D}, \u{201C}").count(),
+        n as usize - 2,
+        "{text}"
+    );
     no_js_errors(&b, "exercises/key-ideas-quiz.html");
 }
 
@@ -415,4 +444,12 @@ fn facilitator_edition_pages_have_no_js_errors() {
     }
     b.goto(&file_url(&root.join("workshops/half-day.html")));
     assert!(b.text("main").contains("Run-sheet"));
+    // The run-sheet's folded exercise notes print open, and fold again after.
+    let closed = "return document.querySelectorAll('.hb-runsheet details:not([open])').length;";
+    let folded = b.eval(closed).as_u64().unwrap();
+    assert!(folded > 0, "the sample run-sheet has exercise notes");
+    b.eval("window.dispatchEvent(new Event('beforeprint')); return 0;");
+    assert_eq!(b.eval(closed).as_u64().unwrap(), 0, "open while printing");
+    b.eval("window.dispatchEvent(new Event('afterprint')); return 0;");
+    assert_eq!(b.eval(closed).as_u64().unwrap(), folded, "folded after");
 }

@@ -93,6 +93,17 @@
     spy();
   }
 
+  /* Printing opens every closed <details> (a run-sheet's exercise notes)
+     and closes them again afterwards: on paper nothing can be expanded. */
+  var opened = [];
+  window.addEventListener("beforeprint", function () {
+    var all = document.querySelectorAll("details:not([open])");
+    for (var i = 0; i < all.length; i++) { all[i].open = true; opened.push(all[i]); }
+  });
+  window.addEventListener("afterprint", function () {
+    while (opened.length) opened.pop().open = false;
+  });
+
   /* The full table of contents comes from the shared nav.js as
      [title, path, children?]. Chapters on the way to the current page are
      open; the rest open on demand, so the DOM stays small. */

@@ -34,12 +34,17 @@
     fb.hidden = false;
     fb.classList.toggle("hb-ok", ok);
     fb.classList.toggle("hb-no", !ok);
+    var names = right.map(function (n) {
+      var input = form.querySelector('input[value="' + n + '"]');
+      return input ? "\u201C" + input.parentNode.textContent.trim() + "\u201D" : String(n);
+    });
+    // "A", "A and B", "A, B and C".
+    var list = names.length > 1
+      ? names.slice(0, -1).join(", ") + " and " + names[names.length - 1]
+      : names.join("");
     form.querySelector(".hb-verdict").textContent = ok
       ? "Correct."
-      : "Not quite. The correct answer is " + right.map(function (n) {
-          var input = form.querySelector('input[value="' + n + '"]');
-          return input ? "\u201C" + input.parentNode.textContent.trim() + "\u201D" : String(n);
-        }).join(" and ") + ".";
+      : (names.length > 1 ? "Not quite. The correct answers are " : "Not quite. The correct answer is ") + list + ".";
     Array.prototype.forEach.call(form.querySelectorAll(".hb-choice"), function (label) {
       var v = Number(label.querySelector("input").value);
       label.classList.toggle("hb-correct", right.indexOf(v) >= 0);
