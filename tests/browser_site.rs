@@ -219,12 +219,26 @@ fn narrow_screens_fit_and_the_menu_opens() {
         "document.getElementById('the-super-contributor').getBoundingClientRect().top >= document.querySelector('.hb-header').getBoundingClientRect().bottom",
         "the heading to show below the header",
     );
-    // The facilitator run-sheet scrolls inside its frame, not the page.
+    // The facilitator run-sheet is one card per session: nothing to
+    // scroll sideways, the notes in view, each value named.
     b.goto(&file_url(&site().1.join("workshops/half-day.html")));
     assert_eq!(
         b.eval("return document.documentElement.scrollWidth <= window.innerWidth;"),
         true,
         "the run-sheet page scrolls sideways"
+    );
+    let fits = b.eval(
+        "const w = document.querySelector('.table-wrap');
+         const notes = [...document.querySelectorAll('.hb-runsheet td[data-label=Notes]')]
+             .filter(td => td.textContent.trim());
+         return [w.scrollWidth <= w.clientWidth,
+                 notes.length > 0 && notes.every(td => td.getBoundingClientRect().right <= innerWidth),
+                 getComputedStyle(notes[0], '::before').content];",
+    );
+    assert_eq!(
+        fits,
+        serde_json::json!([true, true, "\"Notes: \""]),
+        "run-sheet cards"
     );
 }
 
