@@ -240,6 +240,13 @@ fn narrow_screens_fit_and_the_menu_opens() {
         serde_json::json!([true, true, "\"Notes: \""]),
         "run-sheet cards"
     );
+    // On paper, however narrow, it stays a table.
+    let row = "return getComputedStyle(document.querySelector('.hb-runsheet tbody tr')).display;";
+    b.emulate_media("print");
+    let printed = b.eval(row);
+    b.emulate_media("");
+    assert_eq!(printed, "table-row", "the printed run-sheet");
+    assert_eq!(b.eval(row), "block", "back on screen");
 }
 
 /// "On this page" marks the section in view as the reader scrolls.

@@ -240,6 +240,17 @@ impl Browser {
         self.cmd("POST", "/url", json!({ "url": url }));
     }
 
+    /// Styles the page as for `media` ("print", "screen"; "" for the
+    /// default), through Chromium's DevTools protocol.
+    #[allow(dead_code)]
+    pub fn emulate_media(&self, media: &str) {
+        self.cmd(
+            "POST",
+            "/goog/cdp/execute",
+            json!({ "cmd": "Emulation.setEmulatedMedia", "params": { "media": media } }),
+        );
+    }
+
     /// The current page's URL.
     pub fn url(&self) -> String {
         self.cmd("GET", "/url", Value::Null)
