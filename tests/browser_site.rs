@@ -249,6 +249,31 @@ fn narrow_screens_fit_and_the_menu_opens() {
     assert_eq!(b.eval(row), "block", "back on screen");
 }
 
+/// The search box names its "/" shortcut where there is a keyboard, and
+/// not on a touch screen (headless Chromium reports no hover, as a phone
+/// does; emulating a mouse is not supported there).
+#[test]
+fn the_search_shortcut_is_offered_only_with_a_keyboard() {
+    let page = participant().join("index.html");
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.contains(r#"placeholder="Search ( / )""#), "as served");
+    let b = browser();
+    b.goto(&file_url(&page));
+    let seen = b.eval(
+        "return [matchMedia('(hover: none)').matches, document.getElementById('hb-search-input').placeholder];",
+    );
+    let expected = if seen[0] == true {
+        "Search"
+    } else {
+        "Search ( / )"
+    };
+    assert_eq!(seen[1], expected, "{seen}");
+    b.emulate_media_features("", &[("hover", "none")]);
+    let touch = b.eval("return document.getElementById('hb-search-input').placeholder;");
+    b.emulate_media_features("", &[]);
+    assert_eq!(touch, "Search");
+}
+
 /// "On this page" marks the section in view as the reader scrolls.
 #[test]
 fn on_this_page_follows_the_reading() {

@@ -244,10 +244,21 @@ impl Browser {
     /// default), through Chromium's DevTools protocol.
     #[allow(dead_code)]
     pub fn emulate_media(&self, media: &str) {
+        self.emulate_media_features(media, &[]);
+    }
+
+    /// [`Browser::emulate_media`] with media features as well, such as
+    /// `("hover", "none")` for a touch screen; empty to reset them.
+    #[allow(dead_code)]
+    pub fn emulate_media_features(&self, media: &str, features: &[(&str, &str)]) {
+        let features: Vec<Value> = (features.iter())
+            .map(|(name, value)| json!({ "name": name, "value": value }))
+            .collect();
         self.cmd(
             "POST",
             "/goog/cdp/execute",
-            json!({ "cmd": "Emulation.setEmulatedMedia", "params": { "media": media } }),
+            json!({ "cmd": "Emulation.setEmulatedMedia",
+                    "params": { "media": media, "features": features } }),
         );
     }
 

@@ -774,6 +774,16 @@
   /* ---------- The header search box ---------- */
 
   var input = document.getElementById("hb-search-input");
+  /* The "/" shortcut needs a keyboard: a touch screen's box does not
+     offer it (and a screen that changes between the two follows). */
+  if (input && window.matchMedia) {
+    var touch = window.matchMedia("(hover: none)");
+    var withKey = input.placeholder;
+    var withoutKey = withKey.replace(/\s*\(\s*\/\s*\)\s*$/, "");
+    var hint = function () { input.placeholder = touch.matches ? withoutKey : withKey; };
+    hint();
+    if (touch.addEventListener) touch.addEventListener("change", hint);
+  }
   var panel = document.getElementById("hb-search-panel");
   var list = document.getElementById("hb-search-results");
   var status = document.getElementById("hb-search-status");
