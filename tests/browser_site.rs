@@ -499,3 +499,21 @@ fn facilitator_edition_pages_have_no_js_errors() {
     b.eval("window.dispatchEvent(new Event('afterprint')); return 0;");
     assert_eq!(b.eval(closed).as_u64().unwrap(), folded, "folded after");
 }
+
+/// The sample's header links say where they go: none reads like the
+/// handbook's own title beside it.
+#[test]
+fn header_links_are_told_apart_from_the_title() {
+    let b = browser();
+    b.goto(&file_url(&participant().join("index.html")));
+    let texts = b.eval(
+        "return [document.querySelector('.hb-brand').textContent.trim(),
+                 [...document.querySelectorAll('.hb-top-links a')].map(a => a.textContent.trim())];",
+    );
+    let title = texts[0].as_str().unwrap().to_lowercase();
+    let links: Vec<String> = serde_json::from_value(texts[1].clone()).unwrap();
+    assert!(links.len() >= 2, "{links:?}");
+    for link in &links {
+        assert_ne!(link.to_lowercase(), title, "{links:?}");
+    }
+}
