@@ -447,10 +447,7 @@ fn exercise_search_text_follows_the_page_renderer() {
         ),
     );
     b.build().ok();
-    let docs: Vec<String> = std::fs::read_dir(b.out("_search/d"))
-        .unwrap()
-        .map(|f| std::fs::read_to_string(f.unwrap().path()).unwrap())
-        .collect();
+    let docs = b.search_docs();
     let doc = docs
         .iter()
         .find(|d| d.contains("Exercise listen"))

@@ -517,10 +517,7 @@ fn search_text_keeps_table_cells_apart() {
         "Before.\n\n| Need | Shows |\n| --- | --- |\n| Recognition | Shares work |\n\nAfter the table.\n",
     );
     book.build().ok();
-    let docs: Vec<String> = std::fs::read_dir(book.out("_search/d"))
-        .unwrap()
-        .map(|f| std::fs::read_to_string(f.unwrap().path()).unwrap())
-        .collect();
+    let docs = book.search_docs();
     assert!(
         docs.iter().any(|d| d.contains(
             "Before. Need \u{b7} Shows \u{b7} Recognition \u{b7} Shares work After the table."
