@@ -423,12 +423,22 @@ fn describe(
             .error_at(yaml, pos, "tab character in YAML indentation")
             .with_hint("YAML indentation must use spaces; replace the tab with spaces");
     }
-    let rest = friendly_types(rest);
+    let mut rest = friendly_types(rest);
+    // A duration of 0 is refused after parsing: do not offer it here.
+    let is_duration = path.is_some_and(|p| p == "duration" || p.ends_with(".duration"));
+    if is_duration {
+        rest = rest.replace(
+            "expected a whole number, 0 or more",
+            "expected a whole number of minutes, from 1 to 1440",
+        );
+    }
     let message = match path {
         Some(p) => format!("`{p}`: {rest}"),
         None => rest,
     };
-    let hint = if message.contains("invalid type") || message.contains("invalid value") {
+    let hint = if is_duration && message.contains("minutes, from 1") {
+        "give the time in whole minutes, without a unit: `duration: 20`"
+    } else if message.contains("invalid type") || message.contains("invalid value") {
         "check the value's type against the format documented in the README"
     } else {
         "check the YAML syntax: indentation, colons after keys, and quotes around values containing `: ` or `#`"
@@ -1061,7 +1071,7 @@ mod tests {
             each("titel: a\nduration: x\nsumary: b\n"),
             [
                 "2:1 unknown key `titel`",
-                "3:11 `duration`: invalid type: string \"x\", expected a whole number, 0 or more",
+                "3:11 `duration`: invalid type: string \"x\", expected a whole number of minutes, from 1 to 1440",
                 "4:1 unknown key `sumary`",
             ]
         );
@@ -1081,13 +1091,13 @@ mod tests {
             each("title: [a]\nduration: x\n"),
             [
                 "2:8 `title`: invalid type: sequence, expected a string",
-                "3:11 `duration`: invalid type: string \"x\", expected a whole number, 0 or more",
+                "3:11 `duration`: invalid type: string \"x\", expected a whole number of minutes, from 1 to 1440",
             ]
         );
         assert_eq!(
             each("duration: x\nitems:\n  - size: 1\n"),
             [
-                "2:11 `duration`: invalid type: string \"x\", expected a whole number, 0 or more",
+                "2:11 `duration`: invalid type: string \"x\", expected a whole number of minutes, from 1 to 1440",
                 "4:5 missing required key `name`",
                 "2:1 missing required key `title`",
             ]

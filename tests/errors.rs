@@ -981,6 +981,9 @@ fn every_problem_in_an_exercise_is_reported_in_one_run() {
             "content/quiz.exercise.yaml:4:7",
             "unknown value `quizz`",
             "content/quiz.exercise.yaml:5:11",
+            // A duration is not offered 0, which is refused.
+            "expected a whole number of minutes, from 1 to 1440",
+            "hint: give the time in whole minutes, without a unit: `duration: 20`",
             "content/quiz.exercise.yaml:10:5",
             "missing required key `answer`",
             "content/quiz.exercise.yaml:14:13",
