@@ -137,6 +137,19 @@ struct PageView<'a> {
     exercises: Vec<Card<'a>>,
     children: Vec<Child<'a>>,
     print_url: Option<String>,
+    /// On the home page: its print view holds the whole handbook (see
+    /// [`WHOLE_BOOK_PRINT`]), not only the pages at the top level.
+    print_whole_book: bool,
+}
+
+/// The most pages a print view of the whole handbook holds: a larger book
+/// is printed chapter by chapter, as one page of that size is more than a
+/// browser prints comfortably.
+pub const WHOLE_BOOK_PRINT: usize = 300;
+
+/// Whether the root's print view holds the whole handbook.
+fn prints_whole_book(book: &Book) -> bool {
+    book.pages.len() > 1 && book.pages.len() <= WHOLE_BOOK_PRINT
 }
 
 /// A line of "On this page": a heading of the text, or a section the
@@ -648,8 +661,10 @@ fn page_view<'a>(
         draft: is_draft(book, i),
         exercises,
         children,
-        print_url: (p.kind != PageKind::Lesson && has_lessons)
-            .then(|| relative_url(from, &print_path(book, p.section)).into_owned()),
+        print_url: (p.kind != PageKind::Lesson
+            && (has_lessons || (p.kind == PageKind::Home && prints_whole_book(book))))
+        .then(|| relative_url(from, &print_path(book, p.section)).into_owned()),
+        print_whole_book: p.kind == PageKind::Home && prints_whole_book(book),
     })
 }
 
@@ -711,10 +726,8 @@ pub fn render_all(
     extras.extend(
         (0..book.sections.len())
             .filter(|&s| {
-                book.sections[s]
-                    .children
-                    .iter()
-                    .any(|n| matches!(n, Node::Page(_)))
+                (s == 0 && prints_whole_book(book))
+                    || (book.sections[s].children.iter()).any(|n| matches!(n, Node::Page(_)))
             })
             .map(Extra::Print),
     );
@@ -991,16 +1004,29 @@ fn print_page(inp: &Inputs<'_>, site: &SiteView<'_>, s: usize) -> Result<OutputF
     let book = inp.book;
     let sec = &book.sections[s];
     let out = print_path(book, s);
-    let pages = std::iter::once(sec.index)
-        .chain(sec.children.iter().filter_map(|n| match *n {
-            Node::Page(i) => Some(i),
-            Node::Section(_) => None,
-        }))
+    // The whole handbook in reading order, or a chapter's own pages.
+    let order: Vec<usize> = if s == 0 && prints_whole_book(book) {
+        std::iter::successors(Some(sec.index), |&i| book.pages[i].next).collect()
+    } else {
+        std::iter::once(sec.index)
+            .chain(sec.children.iter().filter_map(|n| match *n {
+                Node::Page(i) => Some(i),
+                Node::Section(_) => None,
+            }))
+            .collect()
+    };
+    let pages = order
+        .into_iter()
         .map(|i| {
             let p = &book.pages[i];
             let front = &p.parsed.front;
             let anchor = format!("hb-page-{i}");
-            let html = place_exercises(inp, site, &inp.rendered[i].html, &out)?;
+            // The text's links are relative to its own page: from here
+            // they start in that page's folder.
+            let to_page = relative_url(&out, &p.out);
+            let folder = to_page.rfind('/').map_or("", |k| &to_page[..=k]);
+            let html = rebase_urls(&inp.rendered[i].html, folder);
+            let html = place_exercises(inp, site, &html, &out)?;
             Ok(PrintPage {
                 title: p.title(),
                 summary: front.summary.as_deref(),
@@ -1026,6 +1052,64 @@ fn print_page(inp: &Inputs<'_>, site: &SiteView<'_>, s: usize) -> Result<OutputF
 fn is_draft(book: &Book, i: usize) -> bool {
     let marked = |p: usize| book.pages[p].parsed.front.draft;
     marked(i) || book.ancestors(i).into_iter().any(marked)
+}
+
+/// `html` with each relative `href` and `src` made to start from
+/// `folder` (`chapter/`, `../other/`), for a page shown in another folder
+/// than its own. Anchors, absolute URLs and those with a scheme are kept.
+/// Only the generator's own markup has `href="` or `src="` (text is
+/// escaped).
+fn rebase_urls<'h>(html: &'h str, folder: &str) -> Cow<'h, str> {
+    if folder.is_empty() {
+        return Cow::Borrowed(html);
+    }
+    let mut out = String::with_capacity(html.len() + html.len() / 16);
+    let mut rest = html;
+    loop {
+        let next = [" href=\"", " src=\""]
+            .iter()
+            .filter_map(|a| rest.find(a).map(|k| (k, a.len())))
+            .min();
+        let Some((k, len)) = next else { break };
+        let (before, after) = rest.split_at(k + len);
+        out.push_str(before);
+        let end = after.find('"').unwrap_or(after.len());
+        let url = &after[..end];
+        let relative = !(url.is_empty()
+            || url.starts_with(['#', '/', '?'])
+            || url
+                .split(['/', '?', '#'])
+                .next()
+                .is_some_and(|s| s.contains(':')));
+        if relative {
+            out.push_str(&join_url(folder, url));
+        } else {
+            out.push_str(url);
+        }
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+/// `folder` (ending in `/`) and a relative `url` as one URL, each `..`
+/// taking away a folder where there is one to take.
+fn join_url(folder: &str, url: &str) -> String {
+    let split = url.find(['?', '#']).unwrap_or(url.len());
+    let (path, tail) = url.split_at(split);
+    let mut parts: Vec<&str> = folder.split('/').filter(|p| !p.is_empty()).collect();
+    for part in path.split('/') {
+        match part {
+            "." => {}
+            ".." if parts.last().is_some_and(|p| *p != "..") => {
+                parts.pop();
+            }
+            part => parts.push(part),
+        }
+    }
+    let mut joined = parts.join("/");
+    joined.push_str(tail);
+    joined
 }
 
 /// One page's HTML for a print view that holds several pages: its ids,
@@ -1070,4 +1154,30 @@ pub fn nav_script(book: &Book) -> OutputFile {
     }
     s.push_str(";\n");
     OutputFile::new("nav.js".into(), s.into_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_are_rebased_onto_another_folder() {
+        let cases = [
+            ("x.html", "one/", "one/x.html"),
+            ("../two/y.html#h", "one/", "two/y.html#h"),
+            ("../../_theme/a.png", "a/b/", "_theme/a.png"),
+            ("../up.html", "", "../up.html"),
+            ("../../up.html", "a/", "../up.html"),
+            ("./z.html?q=1", "a/", "a/z.html?q=1"),
+        ];
+        for (url, folder, want) in cases {
+            assert_eq!(join_url(folder, url), want, "{url} from {folder}");
+        }
+        let html = r##"<a href="b.html">B</a> <a href="#h">h</a> <img src="img/p.png" alt=""> <a href="https://x.org/a">x</a> <a href="mailto:a@b.c">m</a>"##;
+        assert_eq!(
+            rebase_urls(html, "one/"),
+            r##"<a href="one/b.html">B</a> <a href="#h">h</a> <img src="one/img/p.png" alt=""> <a href="https://x.org/a">x</a> <a href="mailto:a@b.c">m</a>"##
+        );
+        assert!(matches!(rebase_urls(html, ""), Cow::Borrowed(_)));
+    }
 }

@@ -525,3 +525,65 @@ fn search_text_keeps_table_cells_apart() {
         "{docs:?}"
     );
 }
+
+/// The home page prints the whole handbook in reading order, each page as
+/// it shows on screen; a handbook too big to print as one page is printed
+/// chapter by chapter instead.
+#[test]
+fn the_whole_handbook_prints_from_the_home_page() {
+    let book = Book::new()
+        .chapter("01-one", "Chapter One")
+        .lesson(
+            "01-one/01-a.md",
+            "Lesson A",
+            "## Practice\n\nText A, then [B](02-b.md) and [C](../02-two/01-c.md#top).\n",
+        )
+        .lesson("01-one/02-b.md", "Lesson B", "## Practice\n\nText B.\n")
+        .chapter("02-two", "Chapter Two")
+        .lesson("02-two/01-c.md", "Lesson C", "## Top\n\nText C.\n");
+    book.build().ok();
+    assert!(book
+        .main("index.html")
+        .contains(r#"<a href="print.html">Print the whole handbook</a>"#));
+    let print = book.main("print.html");
+    let titles: Vec<&str> = print
+        .split("<h1>")
+        .skip(1)
+        .map(|s| s.split("</h1>").next().unwrap())
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "Home",
+            "Chapter One",
+            "Lesson A",
+            "Lesson B",
+            "Chapter Two",
+            "Lesson C"
+        ]
+    );
+    // Two lessons' headings of the same name stay apart.
+    let ids: std::collections::BTreeSet<&str> = (print.split(r#" id=""#).skip(1))
+        .map(|s| s.split('"').next().unwrap())
+        .filter(|id| id.ends_with("-practice"))
+        .collect();
+    assert_eq!(ids.len(), 2, "{ids:?}");
+    // Links in the text still lead to their pages from the top folder.
+    assert!(
+        print.contains(r#"<a href="one/b.html">B</a> and <a href="two/c.html#top">C</a>"#),
+        "{print}"
+    );
+    assert!(book.main("one/index.html").contains("Print this chapter"));
+
+    let mut big = Book::new().chapter("ch", "Chapter");
+    for i in 0..handbook::render::WHOLE_BOOK_PRINT {
+        big = big.lesson(&format!("ch/l{i:03}.md"), &format!("L{i}"), "");
+    }
+    big.build().ok();
+    assert!(!big.main("index.html").contains("Print the whole handbook"));
+    assert!(
+        !big.exists("print.html"),
+        "nothing at the top level to print"
+    );
+    assert!(big.exists("ch/print.html"));
+}
