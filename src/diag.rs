@@ -242,6 +242,14 @@ pub fn closest_path<'a>(
         .min_by_key(|c| path_parts(c).1.len().abs_diff(name.len()))
 }
 
+/// The candidate that names the same page as `word` once number prefixes
+/// and extensions are left out: `ch/sbi-model.html` (a page's address, as
+/// a reader sees it) and `01-ch/02-sbi-model.md` (its file).
+pub fn same_page<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let parts = path_parts(word);
+    (candidates.into_iter()).find(|c| path_parts(c) == parts)
+}
+
 /// A path's folders and name, each without its number prefix (`01-`),
 /// the name without its extension.
 fn path_parts(p: &str) -> (String, String) {

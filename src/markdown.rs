@@ -1255,12 +1255,31 @@ fn resolve_url(
             book.asset_by_rel.keys().map(String::as_str).chain(yaml),
         )
     };
-    let hint = match closest {
-        Some(s) => format!("did you mean `{}`?", relative_to(input.dir, s)),
-        None if target.ends_with(".md") => {
+    // A page linked by its address (`sbi-model.html`) or with no
+    // extension, as in other generators: links name the Markdown file.
+    let last = target.rsplit('/').next().unwrap_or(&target);
+    let page_like =
+        !image && (!last.contains('.') || last.ends_with(".html") || last.ends_with(".htm"));
+    let as_page = page_like
+        .then(|| {
+            let pages = || book.by_rel.keys().map(String::as_str);
+            crate::diag::same_page(&target, pages()).or_else(|| {
+                let stem = target.rsplit_once('.').filter(|_| last.contains('.'));
+                let md = format!("{}.md", stem.map_or(target.as_str(), |(s, _)| s));
+                crate::diag::closest_path(&md, pages())
+            })
+        })
+        .flatten();
+    let hint = match (as_page, closest) {
+        (Some(s), _) => format!(
+            "link to the page's Markdown file: `{}`",
+            relative_to(input.dir, s)
+        ),
+        (None, Some(s)) => format!("did you mean `{}`?", relative_to(input.dir, s)),
+        (None, None) if target.ends_with(".md") => {
             "check the file name; links are relative to this file".to_string()
         }
-        None => {
+        (None, None) => {
             "check the file name; links are relative to this file and files must live in `content/`"
                 .to_string()
         }

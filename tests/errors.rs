@@ -260,6 +260,30 @@ fn broken_links_and_anchors_are_located() {
     ]);
 }
 
+/// A page linked as other generators link it, by its address or with no
+/// extension, gets its Markdown file as the hint.
+#[test]
+fn a_link_by_page_address_is_pointed_at_the_markdown_file() {
+    let book = Book::new()
+        .chapter("01-ch", "Chapter")
+        .lesson(
+            "01-ch/01-a.md",
+            "A",
+            "See [B](sbi-model.html), [again](02-sbi-model#situation) and [C](../02-other/c.html).\n",
+        )
+        .lesson("01-ch/02-sbi-model.md", "B", "## Situation\n")
+        .chapter("02-other", "Other")
+        .lesson("02-other/01-c.md", "C", "");
+    book.build().fails(1).says(&[
+        "link to missing file `sbi-model.html`",
+        "hint: link to the page's Markdown file: `02-sbi-model.md`",
+        "link to missing file `02-sbi-model`",
+        "link to missing file `../02-other/c.html`",
+        "hint: link to the page's Markdown file: `../02-other/01-c.md`",
+        "3 errors",
+    ]);
+}
+
 /// A workshop plan with a mistake is one error: its page is known from its
 /// path, so a link to the plan is not also a link to a missing file.
 #[test]
