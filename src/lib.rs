@@ -209,10 +209,16 @@ fn pipeline(
         None => discover::discover(config),
     };
     diags.extend(d);
-    // Read with the content, so that a missing stylesheet is reported
-    // with the content's problems, in the same run.
+    // The files book.toml names are read, and its theme looked for, with
+    // the content: their problems are reported with the content's, in the
+    // same run.
     let (extra_css, d) = branding::read_extra_css(config);
     diags.extend(d);
+    let logo = branding::logo_file(config).unwrap_or_else(|d| {
+        diags.push(d);
+        None
+    });
+    diags.extend(theme::missing(config));
     t.lap("discover");
 
     // 3. front matter and YAML
@@ -366,8 +372,6 @@ fn pipeline(
     t.lap("theme");
 
     // 9. render
-    let logo = branding::logo_file(config)
-        .map_err(|d| fail(diags.iter().cloned().chain([d]).collect()))?;
     let (extra_css, extra_links) = branding::extra_css_files(extra_css, &theme.statics);
     let site_view = render::site_view(
         config,

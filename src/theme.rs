@@ -79,6 +79,25 @@ pub fn load(config: &Config) -> Result<Theme, Vec<Diagnostic>> {
     compile(&read_sources(config)?)
 }
 
+/// The error for a theme that `book.toml` names and that has no folder
+/// (the built-in `default` needs none).
+pub fn missing(config: &Config) -> Option<Diagnostic> {
+    let name = config.book.theme.get_ref();
+    if name == "default" || config.themes_dir().join(name).is_dir() {
+        return None;
+    }
+    Some(
+        Diagnostic::error_at(
+            &config.book_source,
+            config.book.theme.span(),
+            format!("theme `{name}` not found"),
+        )
+        .with_hint(format!(
+            "create `themes/{name}/` or use theme = \"default\""
+        )),
+    )
+}
+
 /// Reads the theme's files: the default theme and the handbook's overrides.
 pub fn read_sources(config: &Config) -> Result<Sources, Vec<Diagnostic>> {
     let mut templates = Templates::default();
@@ -101,18 +120,8 @@ pub fn read_sources(config: &Config) -> Result<Sources, Vec<Diagnostic>> {
     let mut diags = Vec::new();
     if dir.is_dir() {
         read_overrides(config, &dir, name, &mut templates, &mut statics, &mut diags);
-    } else if name != "default" {
-        let span = config.book.theme.span();
-        diags.push(
-            Diagnostic::error_at(
-                &config.book_source,
-                span,
-                format!("theme `{name}` not found"),
-            )
-            .with_hint(format!(
-                "create `themes/{name}/` or use theme = \"default\""
-            )),
-        );
+    } else {
+        diags.extend(missing(config));
     }
     if !diags.is_empty() {
         return Err(diags);

@@ -260,6 +260,32 @@ fn broken_links_and_anchors_are_located() {
     ]);
 }
 
+/// A theme, logo or stylesheet that book.toml names and that is not there
+/// is reported in the same run as the content's problems, each at its
+/// value in book.toml.
+#[test]
+fn missing_files_book_toml_names_are_reported_with_the_content() {
+    let run = Book::new()
+        .file(
+            "book.toml",
+            "title = \"T\"\ntheme = \"house\"\n[branding]\nlogo = \"images/logo.svg\"\nextra-css = [\"brand.css\"]\n",
+        )
+        .file("content/a.md", "No front matter.\n")
+        .check()
+        .fails(1)
+        .says(&[
+            "book.toml:2:9",
+            "theme `house` not found",
+            "book.toml:4:8",
+            "cannot read the logo",
+            "book.toml:5:14",
+            "the stylesheet `brand.css` does not exist",
+            "content/a.md:1:1",
+            "check failed: 4 errors",
+        ]);
+    assert_eq!(errors(&run), 4, "{}", run.stderr);
+}
+
 /// A page linked as other generators link it, by its address or with no
 /// extension, gets its Markdown file as the hint.
 #[test]
