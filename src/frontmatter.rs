@@ -242,7 +242,7 @@ fn stand_in(file: TextFile) -> ParsedPage {
     let text = &file.source.text;
     let body_offset = bounds(text).map_or(text.len(), |(_, body)| body);
     let name = file.rel.rsplit('/').next().unwrap_or(&file.rel);
-    let name = name.strip_suffix(".md").unwrap_or(name);
+    let name = crate::model::md_stem(name);
     let title = crate::model::strip_number(name).1.replace('-', " ");
     ParsedPage {
         file,

@@ -181,17 +181,35 @@ pub fn slugify(s: &str) -> String {
 pub fn component_slug(name: &str) -> String {
     let (_, rest) = strip_number(name);
     let s = slugify(rest);
-    if s.is_empty() {
-        slugify(name)
-    } else {
-        s
+    if !s.is_empty() {
+        return s;
+    }
+    // No letter or digit at all (`😀.md`): the characters' code points,
+    // so that the page still has a name of its own, not `.html`.
+    let points: Vec<String> = (rest.chars())
+        .filter(|c| !c.is_whitespace() && !c.is_ascii_punctuation())
+        .map(|c| format!("u{:x}", u32::from(c)))
+        .collect();
+    if !points.is_empty() {
+        return points.join("-");
+    }
+    match slugify(name) {
+        s if s.is_empty() => "page".into(),
+        s => s,
+    }
+}
+
+/// A page file's name without its `.md` extension, in any case (`.MD`).
+pub fn md_stem(name: &str) -> &str {
+    match name.len().checked_sub(3) {
+        Some(i) if name.is_char_boundary(i) && name[i..].eq_ignore_ascii_case(".md") => &name[..i],
+        _ => name,
     }
 }
 
 /// A lesson's id from its path under `content/` (a `.md` file).
 fn lesson_id(rel: &str) -> String {
-    let stem = file_name(rel);
-    let stem = stem.strip_suffix(".md").unwrap_or(stem);
+    let stem = md_stem(file_name(rel));
     let d = out_dir(parent_dir(rel));
     if d.is_empty() {
         component_slug(stem)
@@ -329,7 +347,7 @@ pub fn build(pages: Vec<ParsedPage>, assets: Vec<Asset>, drafts: bool) -> (Book,
         .collect();
     let mut child_keys: Vec<Vec<((i64, String), Node)>> = vec![Vec::new(); dir_list.len()];
     let order_key = |p: &ParsedPage, name: &str| -> (i64, String) {
-        let (num, _) = strip_number(name.trim_end_matches(".md"));
+        let (num, _) = strip_number(md_stem(name));
         (p.front.order.or(num).unwrap_or(i64::MAX), name.to_string())
     };
     for (i, p) in pages.iter().enumerate() {
@@ -583,6 +601,15 @@ mod tests {
         assert_eq!(strip_number("2024"), (None, "2024"));
         assert_eq!(strip_number("10_x"), (Some(10), "x"));
         assert_eq!(component_slug("03 Team Cohesion!"), "team-cohesion");
+        // A name with no letter or digit still gets one of its own.
+        assert_eq!(component_slug("😀"), "u1f600");
+        assert_eq!(component_slug("02-😀 🎉"), "u1f600-u1f389");
+        assert_eq!(component_slug("01-!!!"), "01");
+        assert_eq!(component_slug("!!!"), "page");
+        assert_eq!(component_slug("★★"), "u2605-u2605");
+        assert_eq!(md_stem("02-upper.MD"), "02-upper");
+        assert_eq!(md_stem("a.md"), "a");
+        assert_eq!(md_stem("é"), "é");
         assert_eq!(slugify("What's <new>?"), "what-s-new");
     }
 

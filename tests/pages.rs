@@ -587,3 +587,21 @@ fn the_whole_handbook_prints_from_the_home_page() {
     );
     assert!(big.exists("ch/print.html"));
 }
+
+/// A page's address comes from its file name whatever the extension's case
+/// (`.MD`), and one with no letter or digit in its name still gets a name
+/// of its own, not a hidden `.html`.
+#[test]
+fn odd_file_names_still_give_plain_addresses() {
+    let book = Book::new()
+        .chapter("ch", "Chapter")
+        .lesson("ch/02-upper.MD", "Upper", "")
+        .lesson("ch/03-\u{1F600}.md", "Smile", "See [upper](02-upper.MD).\n");
+    book.build().ok();
+    assert!(book.exists("ch/upper.html"));
+    assert!(book.exists("ch/u1f600.html"));
+    assert!(!book.exists("ch/.html"));
+    assert!(book
+        .main("ch/u1f600.html")
+        .contains(r#"<a href="upper.html">upper</a>"#));
+}
