@@ -32,6 +32,9 @@ pub struct Discovered {
     pub exercises: Vec<TextFile>,
     pub workshops: Vec<TextFile>,
     pub assets: Vec<Asset>,
+    /// There is no `content/` folder: nothing else about the content is
+    /// worth saying.
+    pub no_content: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -133,7 +136,11 @@ pub fn discover_with(
             )
             .with_hint("create `content/` with an `index.md` for the home page"),
         );
-        return (Discovered::default(), diags);
+        let none = Discovered {
+            no_content: true,
+            ..Discovered::default()
+        };
+        return (none, diags);
     }
     let out = config.out_dir.canonicalize().ok();
     // A symbolic link may lead anywhere; what it reaches is published. It

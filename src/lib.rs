@@ -220,6 +220,9 @@ fn pipeline(
     });
     diags.extend(theme::missing(config));
     t.lap("discover");
+    if found.no_content {
+        return Err(fail(diags));
+    }
 
     // 3. front matter and YAML
     let (pages, d) = match cache {

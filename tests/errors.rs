@@ -445,11 +445,12 @@ fn missing_home_page_and_chapter_index() {
         .build()
         .fails(1)
         .says(&["content/ch", "no index.md"]);
+    // One missing folder is one error, not also a missing home page.
     Book::empty()
         .file("book.toml", fixture::MIN_TOML)
         .build()
         .fails(1)
-        .says(&["there is no content folder"]);
+        .says(&["there is no content folder", "build failed: 1 error\n"]);
 }
 
 #[test]
