@@ -103,6 +103,14 @@ pub enum Made {
 /// Creates a handbook in `dir`; refuses to overwrite an existing one.
 /// Returns each file written, with whether it is new.
 pub fn init(dir: &Path) -> Result<Vec<(String, Made)>, Diagnostic> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(Diagnostic::file(
+            Severity::Error,
+            dir.display().to_string(),
+            "this is a file, not a folder",
+        )
+        .with_hint("name a new or empty folder for the handbook"));
+    }
     if dir.join("book.toml").exists() {
         return Err(Diagnostic::file(
             Severity::Error,

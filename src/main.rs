@@ -414,6 +414,18 @@ fn clean(dir: &Path, out: Option<PathBuf>, ui: &Ui) -> Result<(), ExitCode> {
     Ok(())
 }
 
+/// `word` as a shell reads it back: as it is when it is plain, else in
+/// single quotes (`'Mon Manuel'`), so that the command can be pasted.
+fn shell_word(word: &str) -> String {
+    let plain =
+        !word.is_empty() && (word.chars()).all(|c| c.is_alphanumeric() || "/._-+=:@,%".contains(c));
+    if plain {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
+}
+
 fn init(dir: &Path, ui: &Ui) -> Result<(), ExitCode> {
     match handbook::init::init(dir) {
         Ok(files) => {
@@ -425,7 +437,10 @@ fn init(dir: &Path, ui: &Ui) -> Result<(), ExitCode> {
                     };
                     eprintln!("  {verb} {}", dir.join(f).display());
                 }
-                eprintln!("next: handbook build {}", dir.display());
+                eprintln!(
+                    "next: handbook build {}",
+                    shell_word(&dir.display().to_string())
+                );
             }
             Ok(())
         }
