@@ -46,6 +46,10 @@ pub enum FileKind {
     /// YAML that is neither an exercise nor a workshop plan: never published,
     /// since it may hold facilitator material.
     StrayYaml,
+    /// Markdown under another extension (`.markdown`, `.mdown`, `.mkd`):
+    /// not a page, and not published as a file, since it may hold
+    /// facilitator text.
+    StrayMarkdown,
 }
 
 /// How a file under `content/` is treated, from its path alone.
@@ -63,6 +67,11 @@ pub fn classify(rel: &str) -> FileKind {
         FileKind::Workshop
     } else if is_yaml {
         FileKind::StrayYaml
+    } else if [".markdown", ".mdown", ".mkd", ".mkdn"]
+        .iter()
+        .any(|e| lower.ends_with(e))
+    {
+        FileKind::StrayMarkdown
     } else {
         FileKind::Asset
     }
@@ -247,6 +256,14 @@ pub fn discover_with(
                         "name exercises `*.exercise.yaml`; put workshop plans in `content/workshops/`",
                     ),
                 ),
+                FileKind::StrayMarkdown => One::Problem(
+                    Diagnostic::file(
+                        Severity::Warning,
+                        shown,
+                        "Markdown file without the `.md` extension, so it is neither a page nor published",
+                    )
+                    .with_hint("rename it to end in `.md` to make it a page"),
+                ),
                 FileKind::Asset => One::Asset(Asset {
                     rel,
                     bytes: bytes.into(),
@@ -374,6 +391,8 @@ mod tests {
         assert_eq!(classify("workshops/half-day.yaml"), FileKind::Workshop);
         assert_eq!(classify("a/workshops/x.yaml"), FileKind::StrayYaml);
         assert_eq!(classify("a/img.png"), FileKind::Asset);
+        assert_eq!(classify("a/03-x.markdown"), FileKind::StrayMarkdown);
+        assert_eq!(classify("a/x.MKD"), FileKind::StrayMarkdown);
     }
 
     #[test]

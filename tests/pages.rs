@@ -605,3 +605,20 @@ fn odd_file_names_still_give_plain_addresses() {
         .main("ch/u1f600.html")
         .contains(r#"<a href="upper.html">upper</a>"#));
 }
+
+/// A lesson saved as `.markdown` is neither a page nor copied as its
+/// source (it may hold facilitator text): a warning says to rename it.
+#[test]
+fn markdown_under_another_extension_is_not_published() {
+    let book = Book::new().file(
+        "content/03-mk.markdown",
+        "---\ntitle: M\n---\n> [!FACILITATOR]\n> Secret.\n",
+    );
+    book.build().ok().says(&[
+        "content/03-mk.markdown",
+        "Markdown file without the `.md` extension, so it is neither a page nor published",
+        "rename it to end in `.md`",
+    ]);
+    assert!(!book.exists("03-mk.markdown"));
+    assert!(!book.exists("mk.html"));
+}
