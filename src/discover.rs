@@ -329,11 +329,21 @@ fn walk_error(config: &Config, e: &walkdir::Error) -> Diagnostic {
             && !p.exists()
     });
     if dangling {
-        let target = e
+        let link = e.path().and_then(|p| std::fs::read_link(p).ok());
+        let target = (link.as_ref()).map_or(String::new(), |t| t.display().to_string());
+        // A target that is there but cannot be followed: links that lead
+        // to each other and never to a file.
+        let resolved = e
             .path()
-            .and_then(|p| std::fs::read_link(p).ok())
-            .map(|t| t.display().to_string())
-            .unwrap_or_default();
+            .and_then(|p| Some(p.parent()?.join(link.as_ref()?)));
+        if resolved.is_some_and(|t| t.symlink_metadata().is_ok()) {
+            return Diagnostic::file(
+                Severity::Error,
+                path,
+                format!("symlink loop: its target `{target}` leads back round to links, never to a file"),
+            )
+            .with_hint("point the link at the real file, or delete it");
+        }
         return Diagnostic::file(
             Severity::Error,
             path,

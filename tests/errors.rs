@@ -148,13 +148,19 @@ fn symlink_loop_and_dangling_symlink() {
     std::fs::create_dir_all(book.path().join("content/ch")).unwrap();
     std::os::unix::fs::symlink("..", book.path().join("content/ch/loop")).unwrap();
     std::os::unix::fs::symlink("gone.md", book.path().join("content/dangling.md")).unwrap();
-    book.build().fails(1).says(&[
+    // Two file links that lead to each other: a loop, not a missing file.
+    std::os::unix::fs::symlink("b.md", book.path().join("content/a.md")).unwrap();
+    std::os::unix::fs::symlink("a.md", book.path().join("content/b.md")).unwrap();
+    let run = book.build().fails(1).says(&[
+        "content/a.md",
+        "symlink loop: its target `b.md` leads back round to links, never to a file",
         "content/ch/loop",
         "symlink loop",
         "content/dangling.md",
         "dangling symlink",
         "`gone.md` does not exist",
     ]);
+    assert_eq!(run.stderr.matches("dangling symlink").count(), 1, "{}", run.stderr);
 }
 
 #[cfg(unix)]
