@@ -210,7 +210,7 @@ impl Config {
         let (book, warnings) = parse_book(&source)?;
         let out_dir = root.join(book.output_dir.get_ref());
         let drafts = book.build.drafts;
-        Ok(Config {
+        let config = Config {
             root: root.to_path_buf(),
             book,
             book_source: source,
@@ -218,7 +218,39 @@ impl Config {
             edition: Edition::Participant,
             out_dir,
             drafts,
-        })
+        };
+        match config.output_dir_problem() {
+            Some(d) => Err(d.into()),
+            None => Ok(config),
+        }
+    }
+
+    /// An `output-dir` that would mix the site with the sources: an error
+    /// at its value, for `check` as for `build`. (An `--out` folder is
+    /// checked when it is written.)
+    fn output_dir_problem(&self) -> Option<Diagnostic> {
+        use crate::discover::is_within;
+        let out = self.root.join(self.book.output_dir.get_ref());
+        let why = if is_within(&self.root, &out) {
+            "it would hold the handbook's own sources"
+        } else if is_within(&out, &self.content_dir()) {
+            "it is inside `content/`, where the site would be read back as content"
+        } else if is_within(&out, &self.themes_dir()) {
+            "it is inside `themes/`, where the site would be read back as a theme"
+        } else {
+            return None;
+        };
+        Some(
+            Diagnostic::error_at(
+                &self.book_source,
+                self.book.output_dir.span(),
+                format!(
+                    "the output folder `{}` cannot hold the site: {why}",
+                    self.book.output_dir.get_ref().display()
+                ),
+            )
+            .with_hint("give the site a folder of its own beside `content/`, such as \"site\""),
+        )
     }
 
     /// Default output folder for an edition when `--out` is not given.

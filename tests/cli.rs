@@ -366,6 +366,30 @@ fn unchanged_rebuild_rewrites_nothing_and_keeps_mtimes() {
     assert_ne!(b, mtime("b.html"));
 }
 
+/// An `output-dir` in book.toml that would mix the site with the sources
+/// is an error at its value, for `check` as for `build`.
+#[test]
+fn a_dangerous_output_dir_is_located_in_book_toml() {
+    for (out, why) in [
+        ("content/site", "it is inside `content/`"),
+        (".", "it would hold the handbook's own sources"),
+        ("themes/site", "it is inside `themes/`"),
+    ] {
+        let book = Book::new().file(
+            "book.toml",
+            format!("title = \"T\"\noutput-dir = \"{out}\"\n"),
+        );
+        for cmd in ["check", "build"] {
+            book.run(&[cmd, "."]).fails(1).says(&[
+                "book.toml:2:14",
+                &format!("the output folder `{out}` cannot hold the site: {why}"),
+                "hint: give the site a folder of its own",
+            ]);
+        }
+        assert!(!book.path().join(out).join("index.html").exists());
+    }
+}
+
 #[test]
 fn dangerous_output_folders_are_refused() {
     let book = Book::new();
