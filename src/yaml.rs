@@ -219,37 +219,95 @@ fn also_missing<T: JsonSchema>(
     found: &[recover::Found<serde_yaml::Error>],
 ) -> Vec<Diagnostic> {
     let tree = &outline.tree;
-    let top: Vec<&str> = tree
-        .children(0)
-        .iter()
-        .filter_map(|&c| tree.key(c))
-        .collect();
-    let is_mapping = top.len() == tree.children(0).len();
     let stopped = found.len() >= recover::MAX_PROBLEMS
         || (found.iter()).any(|f| matches!(f.place, Place::Nowhere | Place::Entry { node: 0, .. }));
-    if !is_mapping || stopped {
+    if stopped {
         return Vec::new();
     }
     let schema = schemars::schema_for!(T);
-    let names = |key: &str| -> Vec<&str> {
-        match schema.get(key) {
-            Some(serde_json::Value::Array(a)) => a.iter().filter_map(|v| v.as_str()).collect(),
-            Some(serde_json::Value::Object(o)) => o.keys().map(String::as_str).collect(),
-            _ => Vec::new(),
+    let root = schema.as_value();
+    // The mappings to look at: the document, and any nested one (a quiz
+    // question) in which a missing key was found.
+    let mut nodes = vec![0];
+    for f in found {
+        if let Place::Missing { node, .. } = f.place {
+            if node != 0 && !nodes.contains(&node) {
+                nodes.push(node);
+            }
         }
+    }
+    let mut diags = Vec::new();
+    for node in nodes {
+        let keys: Vec<&str> = tree
+            .children(node)
+            .iter()
+            .filter_map(|&c| tree.key(c))
+            .collect();
+        if keys.len() != tree.children(node).len() {
+            continue; // not a mapping
+        }
+        let Some(at) = schema_of(root, tree, node) else {
+            continue;
+        };
+        let names = |key: &str| -> Vec<&str> {
+            match at.get(key) {
+                Some(serde_json::Value::Array(a)) => a.iter().filter_map(|v| v.as_str()).collect(),
+                Some(serde_json::Value::Object(o)) => o.keys().map(String::as_str).collect(),
+                _ => Vec::new(),
+            }
+        };
+        let (required, known) = (names("required"), names("properties"));
+        let reported = |key: &str| {
+            (found.iter()).any(
+                |f| matches!(&f.place, Place::Missing { node: n, key: k } if *n == node && k == key),
+            )
+        };
+        let stands_for = |key: &str| {
+            (keys.iter())
+                .any(|t| !known.contains(t) && did_you_mean(t, known.iter().copied()) == Some(key))
+        };
+        diags.extend(
+            (required.into_iter())
+                .filter(|k| !keys.contains(k) && !reported(k) && !stands_for(k))
+                .map(|k| missing_key(yaml, origin, outline.spots[node].value_at, k)),
+        );
+    }
+    diags
+}
+
+/// The part of a JSON Schema that describes the entry `node` of a YAML
+/// text: through each key's `properties` and each list's `items`,
+/// following `$ref`s. None where the schema does not say plainly (a
+/// value of several shapes).
+fn schema_of<'s>(
+    root: &'s serde_json::Value,
+    tree: &Tree,
+    node: usize,
+) -> Option<&'s serde_json::Value> {
+    let resolve = |mut v: &'s serde_json::Value| -> Option<&'s serde_json::Value> {
+        for _ in 0..8 {
+            match v.get("$ref").and_then(serde_json::Value::as_str) {
+                Some(r) => v = root.pointer(r.strip_prefix('#')?)?,
+                None => return Some(v),
+            }
+        }
+        None
     };
-    let (required, known) = (names("required"), names("properties"));
-    let reported = |key: &str| {
-        (found.iter()).any(|f| matches!(&f.place, Place::Missing { node: 0, key: k } if k == key))
-    };
-    let stands_for = |key: &str| {
-        (top.iter())
-            .any(|t| !known.contains(t) && did_you_mean(t, known.iter().copied()) == Some(key))
-    };
-    (required.into_iter())
-        .filter(|k| !top.contains(k) && !reported(k) && !stands_for(k))
-        .map(|k| missing_key(yaml, origin, outline.spots[0].value_at, k))
-        .collect()
+    let mut chain = Vec::new();
+    let mut n = node;
+    while n != 0 {
+        chain.push(n);
+        n = tree.parent(n);
+    }
+    let mut v = resolve(root)?;
+    for &n in chain.iter().rev() {
+        v = match tree.key(n) {
+            Some(k) => v.get("properties")?.get(k)?,
+            None => v.get("items")?,
+        };
+        v = resolve(v)?;
+    }
+    Some(v)
 }
 
 /// "missing required key", at the start of the mapping that lacks it.

@@ -160,7 +160,12 @@ fn symlink_loop_and_dangling_symlink() {
         "dangling symlink",
         "`gone.md` does not exist",
     ]);
-    assert_eq!(run.stderr.matches("dangling symlink").count(), 1, "{}", run.stderr);
+    assert_eq!(
+        run.stderr.matches("dangling symlink").count(),
+        1,
+        "{}",
+        run.stderr
+    );
 }
 
 #[cfg(unix)]
@@ -834,6 +839,24 @@ fn every_missing_required_key_is_reported() {
         "missing required key `sessions`",
         "build failed: 3 errors",
     ]);
+    // Inside a list item too: a quiz question without its choices and
+    // its answer names both, and a complete question beside it nothing.
+    let run = broken(
+        "content/x.exercise.yaml",
+        "id: x\ntitle: X\nlesson: l\nkind: quiz\nduration: 5\nquestions:\n  - question: Q\n  - question: R\n    choices: [a, b]\n    answer: 1\n  - question: S\n    choices: [a, b]\n",
+    )
+    .says(&[
+        "content/x.exercise.yaml:7:5",
+        "missing required key `choices`",
+        "missing required key `answer`",
+        "content/x.exercise.yaml:11:5",
+    ]);
+    assert_eq!(
+        run.stderr.matches("missing required key").count(),
+        3,
+        "{}",
+        run.stderr
+    );
     // A document that is not a mapping is one error, not a list of keys.
     let run = broken("content/x.exercise.yaml", "- a\n- b\n").says(&["1 error"]);
     assert!(!run.stderr.contains("missing"), "{}", run.stderr);
