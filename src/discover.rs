@@ -35,6 +35,10 @@ pub struct Discovered {
     /// There is no `content/` folder: nothing else about the content is
     /// worth saying.
     pub no_content: bool,
+    /// Pages that could not be read or decoded (each has its error), with
+    /// no text: they stay in the book as stand-ins, so that what links to
+    /// them does not report errors of its own.
+    pub unreadable_pages: Vec<TextFile>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -222,6 +226,8 @@ pub fn discover_with(
         Workshop(TextFile),
         Asset(Asset),
         Problem(Diagnostic),
+        /// A page's read or decoding error, and the page without its text.
+        Unreadable(Diagnostic, TextFile),
     }
     let loaded: Vec<One> = paths
         .into_par_iter()
@@ -231,7 +237,16 @@ pub fn discover_with(
                 Err(e) => {
                     let mut d = io_diag(e);
                     d.file = display_path(&config.root, &path);
-                    return One::Problem(d);
+                    return match kind {
+                        FileKind::Page => One::Unreadable(
+                            d,
+                            TextFile {
+                                source: Source::new(format!("content/{rel}"), ""),
+                                rel,
+                            },
+                        ),
+                        _ => One::Problem(d),
+                    };
                 }
             };
             let shown = format!("content/{rel}");
@@ -240,6 +255,13 @@ pub fn discover_with(
                     rel: rel.clone(),
                     source: Source::new(shown.clone(), t),
                 }),
+                Err(d) if kind == FileKind::Page => One::Unreadable(
+                    d,
+                    TextFile {
+                        rel: rel.clone(),
+                        source: Source::new(shown.clone(), ""),
+                    },
+                ),
                 Err(d) => One::Problem(d),
             };
             match kind {
@@ -280,6 +302,10 @@ pub fn discover_with(
             One::Workshop(t) => found.workshops.push(t),
             One::Asset(a) => found.assets.push(a),
             One::Problem(d) => diags.push(d),
+            One::Unreadable(d, t) => {
+                diags.push(d);
+                found.unreadable_pages.push(t);
+            }
         }
     }
     (found, diags)

@@ -238,7 +238,7 @@ pub fn parse_each<T: Send>(
 /// made from its file name, so that links and exercises pointing at it do
 /// not each report an error of their own (the build fails on the front
 /// matter's error anyway), and its body is still checked.
-fn stand_in(file: TextFile) -> ParsedPage {
+pub fn stand_in(file: TextFile) -> ParsedPage {
     let text = &file.source.text;
     let body_offset = bounds(text).map_or(text.len(), |(_, body)| body);
     let name = file.rel.rsplit('/').next().unwrap_or(&file.rel);

@@ -225,11 +225,17 @@ fn pipeline(
     }
 
     // 3. front matter and YAML
-    let (pages, d) = match cache {
+    let (mut pages, d) = match cache {
         Some(c) => frontmatter::parse_pages_with(found.pages, &|f| c.parse_page(f)),
         None => frontmatter::parse_pages(found.pages),
     };
     diags.extend(d);
+    pages.extend(
+        found
+            .unreadable_pages
+            .into_iter()
+            .map(frontmatter::stand_in),
+    );
     let (mut exercises, d) = match cache {
         Some(c) => exercise::parse_all_with(found.exercises, &|f| c.parse_exercise(f)),
         None => exercise::parse_all(found.exercises),

@@ -168,6 +168,30 @@ fn symlink_loop_and_dangling_symlink() {
     );
 }
 
+/// A page that cannot be read is one error: the links, exercises and
+/// workshop sessions that name it still find it.
+#[test]
+fn an_unreadable_page_is_one_error() {
+    let run = Book::new()
+        .file(
+            "content/secret.md",
+            b"---\ntitle: S\n---\n\xff\xfe\n".as_slice(),
+        )
+        .lesson("other.md", "Other", "See [the secret](secret.md).\n")
+        .file(
+            "content/listen.exercise.yaml",
+            "id: listen\ntitle: L\nlesson: secret\nkind: discussion\nduration: 5\n",
+        )
+        .file(
+            "content/workshops/day.yaml",
+            "title: Day\nstart: \"09:00\"\nsessions:\n  - lesson: secret\n    duration: 10\n",
+        )
+        .check()
+        .fails(1)
+        .says(&["content/secret.md", "check failed: 1 error\n"]);
+    assert!(!run.stderr.contains("no lesson"), "{}", run.stderr);
+}
+
 #[cfg(unix)]
 #[test]
 fn unreadable_file() {
