@@ -758,6 +758,9 @@ pub fn render(input: &Input<'_>, settings: &Settings<'_>) -> Rendered {
                     if let Some(d) = placement_mistake(t, &at(range), input.source) {
                         r.diags.push(d);
                     }
+                    if t.contains(']') {
+                        r.diags.extend(spaced_address(&at(range), input.source));
+                    }
                 }
                 out.push(ev.clone());
             }
@@ -1041,6 +1044,37 @@ fn exercise_placement(t: &str) -> Option<&str> {
 /// published as literal text: a misspelt or unknown word in braces
 /// (`{{ exercice: x }}`, `{{ Exercise: x }}`, `{ exercise: x }`), a
 /// missing colon, or a placement inside a longer paragraph.
+/// A link or image that Markdown did not make because its address has a
+/// space (`![chart](my images/chart one.png)`): its text is shown as
+/// written, and the file is never checked. A `]` left as text and followed
+/// by `(` is one (a link that is made leaves no `]`); one with a title in
+/// quotes is something else.
+fn spaced_address(range: &Range<usize>, source: &Source) -> Option<Diagnostic> {
+    let text = &source.text;
+    let k = range.start + text.get(range.clone())?.find(']')?;
+    let after = text.get(k + 1..)?.strip_prefix('(')?;
+    let end = after.find([')', '\n'])?;
+    let address = &after[..end];
+    let spaced = after[end..].starts_with(')')
+        && address.trim().contains(' ')
+        && !address.contains(['"', '\'', '<']);
+    if !spaced {
+        return None;
+    }
+    let escaped = address.trim().replace(' ', "%20");
+    Some(
+        Diagnostic::warning_at(
+            source,
+            k + 1..k + 2 + end + 1,
+            "this link or image is shown as text: its address has a space",
+        )
+        .with_hint(format!(
+            "write the address in angle brackets, `(<{}>)`, or with `%20` for each space: `({escaped})`",
+            address.trim()
+        )),
+    )
+}
+
 fn placement_mistake(t: &str, range: &Range<usize>, source: &Source) -> Option<Diagnostic> {
     // Each run of opening braces, up to the first closing one after it.
     (t.match_indices('{'))

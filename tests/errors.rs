@@ -321,6 +321,30 @@ fn missing_files_book_toml_names_are_reported_with_the_content() {
     assert_eq!(errors(&run), 4, "{}", run.stderr);
 }
 
+/// A link or image whose address has a space is not made by Markdown: a
+/// warning says so and how to write it, instead of text shown as written
+/// and a file never checked.
+#[test]
+fn an_address_with_a_space_is_a_warning() {
+    let book = Book::new()
+        .file("content/my images/chart one.png", b"\x89PNG".as_slice())
+        .lesson(
+            "a.md",
+            "A",
+            "See ![chart](my images/chart one.png), [a title](b.md \"B b\") and [note] (see).\n\n![ok](<my images/chart one.png>)\n",
+        )
+        .lesson("b.md", "B", "");
+    let run = book.build().ok().says(&[
+        "content/a.md:4:13",
+        "this link or image is shown as text: its address has a space",
+        "hint: write the address in angle brackets, `(<my images/chart one.png>)`, or with `%20` for each space: `(my%20images/chart%20one.png)`",
+    ]);
+    assert_eq!(run.stderr.matches("warning:").count(), 1, "{}", run.stderr);
+    // Written in angle brackets, the same address is an image.
+    let page = book.main("a.html");
+    assert!(page.contains(r#"chart%20one.png" alt="ok""#), "{page}");
+}
+
 /// A page linked as other generators link it, by its address or with no
 /// extension, gets its Markdown file as the hint.
 #[test]
