@@ -51,6 +51,7 @@ enum Command {
     },
     /// Remove the built site.
     Clean {
+        /// The handbook folder (holding book.toml).
         #[arg(default_value = ".")]
         dir: PathBuf,
         /// The output folder to remove, with `<PATH>-facilitator` beside it
@@ -59,7 +60,10 @@ enum Command {
         out: Option<PathBuf>,
     },
     /// Create a new handbook in DIR.
-    Init { dir: PathBuf },
+    Init {
+        /// The folder to create it in: new, empty, or without a handbook.
+        dir: PathBuf,
+    },
     /// Print the JSON Schema of exercise files, for editor completion.
     Schema,
     /// Serve the site on 127.0.0.1 with live reload.

@@ -158,10 +158,15 @@ fn help_works_on_every_command_and_usage_errors_exit_2() {
     ] {
         let r = Command::new(BIN).args(&args).output().unwrap();
         assert!(r.status.success(), "{args:?}");
-        assert!(
-            String::from_utf8_lossy(&r.stdout).contains("Usage"),
-            "{args:?}"
-        );
+        let help = String::from_utf8_lossy(&r.stdout);
+        assert!(help.contains("Usage"), "{args:?}");
+        // Every argument says what it is: no bare `[DIR]` line.
+        for line in help
+            .lines()
+            .filter(|l| l.trim_start().starts_with(['<', '[']))
+        {
+            assert!(line.trim().contains("  "), "{args:?}: {line}");
+        }
     }
     let r = Command::new(BIN)
         .args(["build", "--no-such-flag"])
