@@ -421,12 +421,12 @@ fn shown_from(file: &TextFile, text: &str, out: &str, settings: &Settings<'_>) -
     render(&input, settings).html
 }
 
-/// Ids that the theme uses; heading ids never take them.
+/// How the ids the theme uses start; heading ids never take them.
+const THEME_ID_PREFIXES: [&str; 4] = ["hb-", "fn-", "fnref-", "ex-"];
+
+/// Whether `id` is of the kind the theme uses.
 pub fn is_theme_id(id: &str) -> bool {
-    id.starts_with("hb-")
-        || id.starts_with("fn-")
-        || id.starts_with("fnref-")
-        || id.starts_with("ex-")
+    THEME_ID_PREFIXES.iter().any(|p| id.starts_with(p))
 }
 
 /// A heading's anchor: its text slugged; never empty, never a theme id.
@@ -512,14 +512,19 @@ pub fn render(input: &Input<'_>, settings: &Settings<'_>) -> Rendered {
                     // An id written by hand is a promise to the links that
                     // use it: say when it cannot be kept.
                     let (why, hint) = if is_theme_id(given) {
+                        let prefixes: Vec<String> =
+                            THEME_ID_PREFIXES.iter().map(|p| format!("`{p}`")).collect();
                         (
                             format!("heading id `{given}` is reserved for the theme"),
-                            "choose an id that does not start with `hb-`, `fn-` or `ex-`",
+                            format!(
+                                "choose an id that does not start with {}",
+                                prefixes.join(", ")
+                            ),
                         )
                     } else {
                         (
                             format!("heading id `{given}` is already used on this page"),
-                            "give each heading its own id",
+                            "give each heading its own id".to_string(),
                         )
                     };
                     let source = &text[range.clone()];
@@ -779,7 +784,6 @@ pub fn render(input: &Input<'_>, settings: &Settings<'_>) -> Rendered {
                 gather(&mut section, settings, CELL_GAP);
                 out.push(ev.clone());
             }
-
             _ => out.push(ev.clone()),
         }
         i += 1;
@@ -884,10 +888,10 @@ fn note_ref_id(name: &str, k: usize) -> String {
     }
 }
 
-/// Adds `text` to the section's search text, if search text is gathered.
 /// What search text puts after each table cell.
 const CELL_GAP: &str = " · ";
 
+/// Adds `text` to the section's search text, if search text is gathered.
 fn gather(section: &mut TextSection, settings: &Settings<'_>, text: &str) {
     if settings.search_text {
         section.text.push_str(text);
@@ -1040,10 +1044,6 @@ fn exercise_placement(t: &str) -> Option<&str> {
     Some(id)
 }
 
-/// An exercise placement written so that it is not one, which would be
-/// published as literal text: a misspelt or unknown word in braces
-/// (`{{ exercice: x }}`, `{{ Exercise: x }}`, `{ exercise: x }`), a
-/// missing colon, or a placement inside a longer paragraph.
 /// A link or image that Markdown did not make because its address has a
 /// space (`![chart](my images/chart one.png)`): its text is shown as
 /// written, and the file is never checked. A `]` left as text and followed
@@ -1075,6 +1075,10 @@ fn spaced_address(range: &Range<usize>, source: &Source) -> Option<Diagnostic> {
     )
 }
 
+/// An exercise placement written so that it is not one, which would be
+/// published as literal text: a misspelt or unknown word in braces
+/// (`{{ exercice: x }}`, `{{ Exercise: x }}`, `{ exercise: x }`), a
+/// missing colon, or a placement inside a longer paragraph.
 fn placement_mistake(t: &str, range: &Range<usize>, source: &Source) -> Option<Diagnostic> {
     // Each run of opening braces, up to the first closing one after it.
     (t.match_indices('{'))
