@@ -183,7 +183,7 @@ fn nearest_css(config: &Config, written: &std::path::Path) -> Option<String> {
         .collect();
     let word = written.to_string_lossy().replace('\\', "/");
     let word = word.trim_start_matches("./");
-    if let Some(near) = diag::closest_path(word, candidates.iter().map(String::as_str)) {
+    if let Some(near) = crate::model::closest_path(word, candidates.iter().map(String::as_str)) {
         return Some(near.to_string());
     }
     let name = word.rsplit('/').next().unwrap_or(word);

@@ -1285,10 +1285,10 @@ fn resolve_url(
     // The closest file of the kind linked to: a page, an image or other
     // file, an exercise file or workshop plan.
     let closest = if target.ends_with(".md") {
-        crate::diag::closest_path(&target, book.by_rel.keys().map(String::as_str))
+        crate::model::closest_path(&target, book.by_rel.keys().map(String::as_str))
     } else {
         let yaml = settings.yaml_pages.keys().copied().filter(|_| !image);
-        crate::diag::closest_path(
+        crate::model::closest_path(
             &target,
             book.asset_by_rel.keys().map(String::as_str).chain(yaml),
         )
@@ -1301,10 +1301,10 @@ fn resolve_url(
     let as_page = page_like
         .then(|| {
             let pages = || book.by_rel.keys().map(String::as_str);
-            crate::diag::same_page(&target, pages()).or_else(|| {
+            crate::model::same_page(&target, pages()).or_else(|| {
                 let stem = target.rsplit_once('.').filter(|_| last.contains('.'));
                 let md = format!("{}.md", stem.map_or(target.as_str(), |(s, _)| s));
-                crate::diag::closest_path(&md, pages())
+                crate::model::closest_path(&md, pages())
             })
         })
         .flatten();

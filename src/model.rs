@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
-use crate::diag::{closest_path, Diagnostic, Severity, Source};
+use crate::diag::{Diagnostic, Severity, Source};
 use crate::discover::Asset;
 use crate::frontmatter::ParsedPage;
 
@@ -197,6 +197,62 @@ pub fn component_slug(name: &str) -> String {
         s if s.is_empty() => "page".into(),
         s => s,
     }
+}
+
+/// The path (or id) `word` was probably meant to be: the closest by
+/// spelling, or else one in the same folder whose name, without its
+/// number prefix and extension, starts with this one's or the reverse, at
+/// a `-` (a file renamed by shortening or lengthening it: `sbi-model` and
+/// `sbi`), the nearest in length.
+pub fn closest_path<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let candidates: Vec<&str> = candidates.into_iter().collect();
+    // By spelling, allowing for the length of the name rather than of the
+    // whole path: `workshops/month.yaml` is not a misspelt `workshops/day.yaml`.
+    let name_len = word.rsplit('/').next().unwrap_or(word).len();
+    let by_spelling = (candidates.iter())
+        .map(|&c| (strsim::damerau_levenshtein(word, c), c))
+        .filter(|&(d, _)| d <= 2.max(name_len / 3))
+        .min_by_key(|&(d, _)| d);
+    if let Some((_, c)) = by_spelling {
+        return Some(c);
+    }
+    let (dir, name) = path_parts(word);
+    let extends = |long: &str, short: &str| {
+        short.len() >= 3
+            && long.len() > short.len()
+            && long.starts_with(short)
+            && long.as_bytes()[short.len()] == b'-'
+    };
+    (candidates.into_iter())
+        .filter(|c| {
+            let (d, n) = path_parts(c);
+            d == dir && (extends(&n, &name) || extends(&name, &n))
+        })
+        .min_by_key(|c| path_parts(c).1.len().abs_diff(name.len()))
+}
+
+/// The candidate that names the same page as `word` once number prefixes
+/// and extensions are left out: `ch/sbi-model.html` (a page's address, as
+/// a reader sees it) and `01-ch/02-sbi-model.md` (its file).
+pub fn same_page<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let parts = path_parts(word);
+    (candidates.into_iter()).find(|c| path_parts(c) == parts)
+}
+
+/// A path's folders and name, each without its number prefix (`01-`, as
+/// [`strip_number`] takes it off for addresses),
+/// the name without its extension.
+fn path_parts(p: &str) -> (String, String) {
+    let bare = |s: &str| strip_number(s).1.to_string();
+    let (dir, name) = p.rsplit_once('/').unwrap_or(("", p));
+    let name = name.split_once('.').map_or(name, |(n, _)| n);
+    (
+        dir.split('/').map(bare).collect::<Vec<_>>().join("/"),
+        bare(name),
+    )
 }
 
 /// A page file's name without its `.md` extension, in any case (`.MD`).
@@ -591,6 +647,34 @@ pub fn root_prefix(from: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn closest_path_by_spelling_or_by_a_renamed_name_in_the_same_folder() {
+        let files = [
+            "01-feedback/02-sbi.md",
+            "01-feedback/images/sbi.png",
+            "02-other/03-sbi-model-advanced.md",
+        ];
+        let closest = |w| closest_path(w, files);
+        assert_eq!(closest("01-feedback/image/sbi.png"), Some(files[1]));
+        assert_eq!(closest_path("w/month.yaml", ["w/day.yaml"]), None);
+        // Renamed by shortening: same folder, number prefixes aside.
+        assert_eq!(closest("01-feedback/02-sbi-model.md"), Some(files[0]));
+        assert_eq!(closest("01-feedback/05-sbi-model.md"), Some(files[0]));
+        assert_eq!(
+            closest_path("feedback/sbi-model", ["feedback/sbi", "other/sbi-model-x"]),
+            Some("feedback/sbi")
+        );
+        // Or lengthening; never across folders, at a word's end, or from
+        // fewer than 3 letters.
+        assert_eq!(
+            closest_path("ch/team", ["ch/team-rituals"]),
+            Some("ch/team-rituals")
+        );
+        assert_eq!(closest_path("ch/team", ["other/team-rituals"]), None);
+        assert_eq!(closest_path("ch/tea", ["ch/teamwork-rituals"]), None);
+        assert_eq!(closest_path("ch/ab", ["ch/ab-cdefghijkl"]), None);
+    }
 
     #[test]
     fn numbers_and_slugs() {
