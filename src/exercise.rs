@@ -34,7 +34,8 @@ pub struct ExerciseFile {
     pub lesson: String,
     pub kind: Kind,
     /// Minutes.
-    #[schemars(range(min = 1))]
+    #[serde(deserialize_with = "crate::workshop::minutes")]
+    #[schemars(with = "u32", range(min = 1))]
     pub duration: u32,
     #[serde(default)]
     pub group: Option<Group>,
@@ -632,21 +633,10 @@ pub fn validate(exercises: &mut [Exercise], book: &Book) -> Vec<Diagnostic> {
                 push("lesson", Severity::Error, msg, hint);
             }
         }
-        if d.duration == 0 && read("duration") {
-            push(
-                "duration",
-                Severity::Error,
-                "duration must be at least 1 minute".into(),
-                "give the time in whole minutes".into(),
-            );
-        }
-        if d.duration > crate::workshop::MAX_MINUTES && read("duration") {
-            push(
-                "duration",
-                Severity::Error,
-                format!("a duration of {} minutes is longer than a day", d.duration),
-                "give the time in whole minutes, at most 1440".into(),
-            );
+        if let Some((msg, hint)) =
+            crate::workshop::duration_problem(d.duration).filter(|_| read("duration"))
+        {
+            push("duration", Severity::Error, msg, hint);
         }
         if let Some(Group::Sized(g)) = d.group.as_ref().filter(|_| read("group")) {
             if g.min == Some(0) || g.max == Some(0) {

@@ -21,7 +21,8 @@ pub struct FrontMatter {
     #[serde(default)]
     pub tags: Vec<String>,
     /// Minutes.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::workshop::optional_minutes")]
+    #[schemars(with = "Option<u32>")]
     pub duration: Option<u32>,
     #[serde(default)]
     pub draft: bool,
@@ -167,20 +168,9 @@ fn checks(
             value_at("title", "the title is empty".into()).with_hint("give the page a title"),
         );
     }
-    match front.duration.filter(|_| gaps.intact("duration")) {
-        Some(0) => errors.push(
-            value_at("duration", "duration must be at least 1 minute".into()).with_hint(
-                "give the time in whole minutes, from 1 to 1440, or leave `duration` out",
-            ),
-        ),
-        Some(d) if d > crate::workshop::MAX_MINUTES => errors.push(
-            value_at(
-                "duration",
-                format!("a duration of {d} minutes is longer than a day"),
-            )
-            .with_hint("give the time in whole minutes, from 1 to 1440"),
-        ),
-        _ => {}
+    let duration = front.duration.filter(|_| gaps.intact("duration"));
+    if let Some((message, hint)) = duration.and_then(crate::workshop::duration_problem) {
+        errors.push(value_at("duration", message).with_hint(hint));
     }
     errors
 }

@@ -38,7 +38,8 @@ pub struct SessionItem {
     #[serde(default)]
     pub activity: Option<String>,
     /// Minutes; overrides the lesson's or exercise's own duration.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "optional_minutes")]
+    #[schemars(with = "Option<u32>")]
     pub duration: Option<u32>,
     /// Markdown for the run-sheet (facilitator edition only).
     #[serde(default)]
@@ -73,6 +74,60 @@ impl Slot {
 /// The longest duration anything may have: a day. Sums of durations then
 /// stay far from overflowing.
 pub const MAX_MINUTES: u32 = 24 * 60;
+
+/// A duration in minutes as read from YAML: a whole number, whose type
+/// errors say what is wanted ("expected a whole number of minutes, from 1
+/// to 1440"). Its range is checked after parsing, at the value, by
+/// [`duration_problem`] (or for a session, by the plan's own checks).
+struct Minutes(u32);
+
+impl<'de> Deserialize<'de> for Minutes {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Minutes, D::Error> {
+        struct Visit;
+        impl serde::de::Visitor<'_> for Visit {
+            type Value = Minutes;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "a whole number of minutes, from 1 to {MAX_MINUTES}")
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Minutes, E> {
+                u32::try_from(v)
+                    .map(Minutes)
+                    .map_err(|_| E::invalid_value(serde::de::Unexpected::Unsigned(v), &self))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Minutes, E> {
+                match u64::try_from(v) {
+                    Ok(v) => self.visit_u64(v),
+                    Err(_) => Err(E::invalid_value(serde::de::Unexpected::Signed(v), &self)),
+                }
+            }
+        }
+        d.deserialize_u32(Visit)
+    }
+}
+
+/// `#[serde(deserialize_with)]` for a duration in minutes.
+pub fn minutes<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    Minutes::deserialize(d).map(|m| m.0)
+}
+
+/// `#[serde(deserialize_with)]` for a duration in minutes that may be left out.
+pub fn optional_minutes<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    Option::<Minutes>::deserialize(d).map(|m| m.map(|m| m.0))
+}
+
+/// What is wrong with a lesson's or an exercise's `duration`, if
+/// anything: the message and the hint. One rule for both.
+pub fn duration_problem(minutes: u32) -> Option<(String, String)> {
+    let hint = format!("give the time in whole minutes, from 1 to {MAX_MINUTES}");
+    match minutes {
+        0 => Some(("duration must be at least 1 minute".into(), hint)),
+        m if m > MAX_MINUTES => Some((
+            format!("a duration of {m} minutes is longer than a day"),
+            hint,
+        )),
+        _ => None,
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct Workshop {
@@ -159,14 +214,6 @@ pub fn build_all(
             diags.extend(yaml::folded_list_warnings(&file.source, 0, text));
         }
         let loc = Locator::new(text);
-        // A bad session length is shown at the number itself.
-        let mut at_values = Vec::new();
-        let bad_duration = |path: &str, msg: String, hint: &str| {
-            let at = loc.value(path).unwrap_or_else(|| loc.key_or_parent(path));
-            Origin::new(&file.source, 0)
-                .error_at(text, at, msg)
-                .with_hint(hint)
-        };
         let mut err = |path: &str, sev: Severity, msg: String, hint: String| {
             diags.push(ex_error(&file, &loc, path, sev, msg).with_hint(hint))
         };
@@ -257,20 +304,24 @@ pub fn build_all(
                 // lesson or exercise of 0 minutes is an error in its own
                 // file already (or a stand-in for a file that failed).
                 if item.duration.is_some() {
-                    at_values.push(bad_duration(
+                    err(
                         &format!("{path}.duration"),
+                        Severity::Error,
                         "a session must take at least 1 minute".to_string(),
-                        "give the session's length in whole minutes, from 1 to 1440",
-                    ));
+                        format!(
+                            "give the session's length in whole minutes, from 1 to {MAX_MINUTES}"
+                        ),
+                    );
                 }
                 continue;
             }
             if minutes > MAX_MINUTES {
-                at_values.push(bad_duration(
+                err(
                     &format!("{path}.duration"),
+                    Severity::Error,
                     format!("a session of {minutes} minutes is longer than a day"),
-                    "give the session's length in minutes, at most 1440",
-                ));
+                    format!("give the session's length in whole minutes, from 1 to {MAX_MINUTES}"),
+                );
                 continue;
             }
             if let (SlotWhat::Exercise(e), Some(d)) = (&what, item.duration) {
@@ -311,7 +362,6 @@ pub fn build_all(
                 );
             }
         }
-        diags.extend(at_values);
         out.push(Workshop {
             data,
             file,

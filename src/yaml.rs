@@ -481,20 +481,13 @@ fn describe(
             .error_at(yaml, pos, "tab character in YAML indentation")
             .with_hint("YAML indentation must use spaces; replace the tab with spaces");
     }
-    let mut rest = friendly_types(rest);
-    // A duration of 0 is refused after parsing: do not offer it here.
-    let is_duration = path.is_some_and(|p| p == "duration" || p.ends_with(".duration"));
-    if is_duration {
-        rest = rest.replace(
-            "expected a whole number, 0 or more",
-            "expected a whole number of minutes, from 1 to 1440",
-        );
-    }
+    let rest = friendly_types(rest);
     let message = match path {
         Some(p) => format!("`{p}`: {rest}"),
         None => rest,
     };
-    let hint = if is_duration && message.contains("minutes, from 1") {
+    // Durations say what they expect (`workshop::minutes`).
+    let hint = if message.contains("expected a whole number of minutes") {
         "give the time in whole minutes, without a unit: `duration: 20`"
     } else if message.contains("invalid type") || message.contains("invalid value") {
         "check the value's type against the format documented in the README"
@@ -1090,7 +1083,8 @@ mod tests {
     #[allow(dead_code)]
     struct T {
         title: String,
-        #[serde(default)]
+        #[serde(default, deserialize_with = "crate::workshop::optional_minutes")]
+        #[schemars(with = "Option<u32>")]
         duration: Option<u32>,
         #[serde(default)]
         items: Vec<Item>,
