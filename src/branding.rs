@@ -128,32 +128,21 @@ pub fn read_extra_css(config: &Config) -> (Vec<ExtraCss>, Vec<Diagnostic>) {
 /// The path under the theme's `static/` folder of a file `written` in
 /// `book.toml`, when it lies there (`themes/house/static/extra.css`).
 fn in_theme_static(config: &Config, written: &std::path::Path) -> Option<String> {
-    let plain = |p: std::path::PathBuf| -> std::path::PathBuf {
-        (p.components())
-            .filter(|c| !matches!(c, std::path::Component::CurDir))
-            .collect()
-    };
-    let dir = plain(
-        config
-            .themes_dir()
+    let dir = fsx::lexical(
+        &(config.themes_dir())
             .join(config.book.theme.get_ref())
             .join("static"),
     );
-    let path = plain(config.root.join(written));
+    let path = fsx::lexical(&config.root.join(written));
     let rel = path.strip_prefix(&dir).ok()?;
     let plain = (rel.components()).all(|c| matches!(c, std::path::Component::Normal(_)));
     plain.then(|| diag::display_path(std::path::Path::new(""), rel))
 }
 
-/// Whether two paths written in `book.toml` name the same file: the same
-/// parts once `.` is left out (`./a.css` and `a.css`).
+/// Whether two paths written in `book.toml` name the same file
+/// (`./a.css`, `b/../a.css` and `a.css`).
 fn same_path(a: &std::path::Path, b: &std::path::Path) -> bool {
-    fn parts(p: &std::path::Path) -> Vec<std::path::Component<'_>> {
-        p.components()
-            .filter(|c| !matches!(c, std::path::Component::CurDir))
-            .collect()
-    }
-    parts(a) == parts(b)
+    fsx::lexical(a) == fsx::lexical(b)
 }
 
 /// The `.css` file in the handbook folder that `written` probably meant:

@@ -91,3 +91,23 @@ pub fn canonicalize(path: &Path) -> Result<PathBuf> {
 pub fn exists_no_follow(path: &Path) -> bool {
     fs::symlink_metadata(path).is_ok()
 }
+
+/// `path` without its `.` parts, and with each `..` taking away the part
+/// before it, without reading the disk: the form file events report a
+/// path in, and the one to compare two paths written by hand in.
+pub fn lexical(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
+            {
+                out.pop();
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}

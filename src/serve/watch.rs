@@ -113,33 +113,14 @@ impl Layout {
             book_toml: root.join("book.toml"),
             logo: config
                 .and_then(|c| c.book.branding.logo.as_ref())
-                .map(|l| lexical(&root.join(l.get_ref()))),
+                .map(|l| crate::fsx::lexical(&root.join(l.get_ref()))),
             extra_css: (config.iter())
                 .flat_map(|c| &c.book.branding.extra_css)
-                .map(|css| lexical(&root.join(css.get_ref())))
+                .map(|css| crate::fsx::lexical(&root.join(css.get_ref())))
                 .collect(),
             outputs,
         }
     }
-}
-
-/// `path` without its `.` parts, and with each `..` taking away the part
-/// before it: the form events report a file in.
-fn lexical(path: &Path) -> PathBuf {
-    use std::path::Component;
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir
-                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
-            {
-                out.pop();
-            }
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// Whether one path matters to the build, and how.
