@@ -57,6 +57,30 @@ impl Tree {
     pub fn children(&self, node: usize) -> &[usize] {
         &self.children[node]
     }
+
+    /// The way from the document to `node`, outermost first: each entry's
+    /// key, or a list item's place in its list.
+    pub fn steps(&self, node: usize) -> Vec<Step<'_>> {
+        let mut steps = Vec::new();
+        let mut n = node;
+        while n != 0 {
+            let p = self.parent(n);
+            steps.push(match self.key(n) {
+                Some(k) => Step::Key(k),
+                None => Step::Item(self.children(p).iter().position(|&c| c == n).unwrap_or(0)),
+            });
+            n = p;
+        }
+        steps.reverse();
+        steps
+    }
+}
+
+/// One step on the way to an entry (see [`Tree::steps`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step<'a> {
+    Key(&'a str),
+    Item(usize),
 }
 
 /// The most problems looked for in one file: each costs a parse of the

@@ -19,7 +19,7 @@ use serde::de::DeserializeOwned;
 use yaml_rust2::parser::{Event, Parser};
 
 use crate::diag::{self, between, did_you_mean, expected_list, offset_of, Diagnostic, Source};
-use crate::recover::{self, Place, Tree};
+use crate::recover::{self, Place, Step, Tree};
 
 /// Where a YAML text sits: the file it is in and its byte offset there
 /// (front matter starts after the opening `---` line).
@@ -293,17 +293,11 @@ fn schema_of<'s>(
         }
         None
     };
-    let mut chain = Vec::new();
-    let mut n = node;
-    while n != 0 {
-        chain.push(n);
-        n = tree.parent(n);
-    }
     let mut v = resolve(root)?;
-    for &n in chain.iter().rev() {
-        v = match tree.key(n) {
-            Some(k) => v.get("properties")?.get(k)?,
-            None => v.get("items")?,
+    for step in tree.steps(node) {
+        v = match step {
+            Step::Key(k) => v.get("properties")?.get(k)?,
+            Step::Item(_) => v.get("items")?,
         };
         v = resolve(v)?;
     }
@@ -851,40 +845,26 @@ impl Outline {
 
     /// The dotted path of a node, as [`Locator`] names it: `steps.2.text`.
     fn dotted(&self, node: usize) -> String {
-        let mut parts = Vec::new();
-        let mut n = node;
-        while n != 0 {
-            let p = self.tree.parent(n);
-            parts.push(match self.tree.key(n) {
-                Some(k) => k.to_string(),
-                None => (self.tree.children(p).iter().position(|&c| c == n))
-                    .unwrap_or(0)
-                    .to_string(),
-            });
-            n = p;
-        }
-        parts.reverse();
+        let parts: Vec<String> = (self.tree.steps(node).into_iter())
+            .map(|s| match s {
+                Step::Key(k) => k.to_string(),
+                Step::Item(i) => i.to_string(),
+            })
+            .collect();
         parts.join(".")
     }
 
     /// The serde_yaml path of a node in the whole text: `steps[2].text`.
     fn path(&self, node: usize) -> String {
-        let mut parts = Vec::new();
-        let mut n = node;
-        while n != 0 {
-            let p = self.tree.parent(n);
-            parts.push(match self.tree.key(n) {
-                Some(k) if p == 0 => k.to_string(),
-                Some(k) => format!(".{k}"),
-                None => {
-                    let i = self.tree.children(p).iter().position(|&c| c == n);
-                    format!("[{}]", i.unwrap_or(0))
-                }
-            });
-            n = p;
+        let mut path = String::new();
+        for s in self.tree.steps(node) {
+            match s {
+                Step::Key(k) if path.is_empty() => path.push_str(k),
+                Step::Key(k) => path.push_str(&format!(".{k}")),
+                Step::Item(i) => path.push_str(&format!("[{i}]")),
+            }
         }
-        parts.reverse();
-        parts.concat()
+        path
     }
 
     /// The node at a serde_yaml path, counting list items among those not
