@@ -232,37 +232,32 @@ pub fn discover_with(
     let loaded: Vec<One> = paths
         .into_par_iter()
         .map(|(rel, path, kind)| {
-            let bytes = match read(&path) {
-                Ok(b) => b,
-                Err(e) => {
-                    let mut d = io_diag(e);
-                    d.file = display_path(&config.root, &path);
-                    return match kind {
-                        FileKind::Page => One::Unreadable(
-                            d,
-                            TextFile {
-                                source: Source::new(format!("content/{rel}"), ""),
-                                rel,
-                            },
-                        ),
-                        _ => One::Problem(d),
-                    };
-                }
-            };
             let shown = format!("content/{rel}");
-            let text = |make: fn(TextFile) -> One| match decode(&bytes, &shown) {
-                Ok(t) => make(TextFile {
-                    rel: rel.clone(),
-                    source: Source::new(shown.clone(), t),
-                }),
-                Err(d) if kind == FileKind::Page => One::Unreadable(
+            // A page that cannot be read stays in the book without its text.
+            let failed = |d: Diagnostic| match kind {
+                FileKind::Page => One::Unreadable(
                     d,
                     TextFile {
                         rel: rel.clone(),
                         source: Source::new(shown.clone(), ""),
                     },
                 ),
-                Err(d) => One::Problem(d),
+                _ => One::Problem(d),
+            };
+            let bytes = match read(&path) {
+                Ok(b) => b,
+                Err(e) => {
+                    let mut d = io_diag(e);
+                    d.file = display_path(&config.root, &path);
+                    return failed(d);
+                }
+            };
+            let text = |make: fn(TextFile) -> One| match decode(&bytes, &shown) {
+                Ok(t) => make(TextFile {
+                    rel: rel.clone(),
+                    source: Source::new(shown.clone(), t),
+                }),
+                Err(d) => failed(d),
             };
             match kind {
                 FileKind::Page => text(One::Page),
