@@ -598,7 +598,7 @@ pub fn render(input: &Input<'_>, settings: &Settings<'_>) -> Rendered {
                     r.diags.push(
                         Diagnostic::error_at(
                             input.source,
-                            at(&range),
+                            at(range),
                             format!("unknown callout `[!{word}]`"),
                         )
                         .with_hint(hint),
