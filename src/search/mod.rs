@@ -605,8 +605,11 @@ struct LocalWord {
     /// Postings and positions so far in the chunk.
     count: u32,
     pcount: u32,
-    stop: bool,
 }
+
+/// The bit of a chunk's word number that marks a stop word while
+/// tokenising (a chunk has far fewer words).
+const STOP: u32 = 1 << 31;
 
 /// Space a tokenising task reuses from chunk to chunk: refilled for each
 /// chunk, but its memory stays allocated (and warm) instead of being
@@ -686,6 +689,8 @@ fn analyse_chunk(
             text::scan(field, buf, |t| {
                 let p = pos;
                 pos += 1;
+                // A stop word's number carries [`STOP`], so that it is
+                // passed over without reading what the chunk knows of it.
                 let mut new_word = |w: &str| {
                     words.push(w.into());
                     local.push(LocalWord {
@@ -693,9 +698,13 @@ fn analyse_chunk(
                         stamp: u32::MAX,
                         count: 0,
                         pcount: 0,
-                        stop: an.is_stop(w),
                     });
-                    words.len() as u32 - 1
+                    let id = words.len() as u32 - 1;
+                    if an.is_stop(w) {
+                        id | STOP
+                    } else {
+                        id
+                    }
                 };
                 let w = match t {
                     text::Scanned::Dropped => return,
@@ -712,11 +721,12 @@ fn analyse_chunk(
                     },
                 };
                 len[f] += 1;
-                let lw = &mut local[w as usize];
                 // Stop words are scored only in titles, for queries made of nothing else.
-                if f != 0 && lw.stop {
+                if w & STOP != 0 && f != 0 {
                     return;
                 }
+                let w = w & !STOP;
+                let lw = &mut local[w as usize];
                 let k = if lw.stamp == i as u32 {
                     lw.slot as usize
                 } else {
