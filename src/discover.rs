@@ -214,7 +214,8 @@ pub fn discover_with(
             );
             continue;
         }
-        let rel = display_path(&content, entry.path());
+        // Known by the composed spelling of its name (see `fsx::composed`).
+        let rel = fsx::composed(&display_path(&content, entry.path())).into_owned();
         let kind = classify(&rel);
         paths.push((rel, entry.path().to_path_buf(), kind));
     }

@@ -111,3 +111,16 @@ pub fn lexical(path: &Path) -> PathBuf {
     }
     out
 }
+
+/// A file name or path in composed Unicode (NFC). macOS saves `café.md`
+/// decomposed (`e` and a combining accent) while links are typed, and
+/// addresses read, composed: names are compared, and addresses made, in
+/// this one form.
+pub fn composed(name: &str) -> std::borrow::Cow<'_, str> {
+    use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+    if name.is_ascii() || is_nfc_quick(name.chars()) == IsNormalized::Yes {
+        std::borrow::Cow::Borrowed(name)
+    } else {
+        std::borrow::Cow::Owned(name.nfc().collect())
+    }
+}

@@ -1214,7 +1214,7 @@ fn resolve_url(
         return url.to_string();
     }
     let decoded = percent_decode(path);
-    let Some(target) = normalize(input.dir, &decoded) else {
+    let Some(target) = normalize(input.dir, &crate::fsx::composed(&decoded)) else {
         r.diags.push(
             Diagnostic::error_at(
                 input.source,

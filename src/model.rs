@@ -4,6 +4,8 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
+use unicode_normalization::char::is_combining_mark;
+
 use crate::diag::{Diagnostic, Severity, Source};
 use crate::discover::Asset;
 use crate::frontmatter::ParsedPage;
@@ -163,8 +165,13 @@ pub fn strip_number(name: &str) -> (Option<i64>, &str) {
 pub fn slugify(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut dash = false;
-    for c in s.chars() {
-        if c.is_alphanumeric() {
+    // Composed first (see `fsx::composed`): `é` typed as `e` and an accent
+    // is one letter, not a break in the word.
+    for c in crate::fsx::composed(s).chars() {
+        if is_combining_mark(c) && !dash && !out.is_empty() {
+            // A mark with no composed form stays on its letter.
+            out.push(c);
+        } else if c.is_alphanumeric() {
             if dash && !out.is_empty() {
                 out.push('-');
             }

@@ -606,6 +606,38 @@ fn odd_file_names_still_give_plain_addresses() {
         .contains(r#"<a href="upper.html">upper</a>"#));
 }
 
+/// File names saved in decomposed Unicode, as macOS saves `café.md` (`e`
+/// then a combining accent), get the same address as the precomposed
+/// spelling that links are typed in, and links in either spelling find
+/// them: before, the address lost its accent (`cafe.html`, and
+/// `re-sume.html` for `résumé`) and a link typed `café.md` was broken.
+#[test]
+fn decomposed_file_names_match_links_typed_precomposed() {
+    let book = Book::new()
+        .chapter("ch", "Chapter")
+        .lesson("ch/01-cafe\u{301}.md", "Café", "")
+        .lesson("ch/02-re\u{301}sume\u{301}.md", "Résumé", "")
+        .lesson(
+            "ch/03-links.md",
+            "Links",
+            "[A](01-caf\u{e9}.md), [B](02-re\u{301}sume\u{301}.md), ![C](caf\u{e9}.png)\n\n\
+             ## Re\u{301}sume\u{301} tips\n",
+        )
+        .file("content/ch/cafe\u{301}.png", "png");
+    book.build().ok();
+    assert!(book.exists("ch/caf\u{e9}.html"));
+    assert!(book.exists("ch/r\u{e9}sum\u{e9}.html"));
+    assert!(!book.exists("ch/cafe.html"));
+    let main = book.main("ch/links.html");
+    // Percent-encoded, as every address is: `é` composed is C3 A9.
+    assert!(main.contains(r#"href="caf%C3%A9.html""#), "{main}");
+    assert!(main.contains(r#"href="r%C3%A9sum%C3%A9.html""#), "{main}");
+    assert!(main.contains(r#"src="caf%C3%A9.png""#), "{main}");
+    assert!(book.exists("ch/caf\u{e9}.png"));
+    // A heading typed decomposed gets the composed id, too.
+    assert!(main.contains("id=\"r\u{e9}sum\u{e9}-tips\""), "{main}");
+}
+
 /// A lesson saved as `.markdown` is neither a page nor copied as its
 /// source (it may hold facilitator text): a warning says to rename it.
 #[test]
