@@ -489,10 +489,11 @@ fn exercise(data: ExerciseFile, file: TextFile, broken: bool, gaps: Gaps) -> Exe
 /// book under that id, so that the lessons and workshops that place it do
 /// not each report an error of their own (the build fails on the file's
 /// errors anyway). What the rest of the file says is checked as for any
-/// exercise, as far as it was read; when nothing past a syntax error
-/// could be, the stand-in is left out of every check.
+/// exercise, as far as it was read, with or without its `id`; when nothing
+/// past a syntax error could be, the stand-in is left out of every check.
 fn stand_in(file: TextFile, partial: Option<Partial<ExerciseFile>>) -> Option<Exercise> {
-    if let Some(p) = partial.filter(|p| p.gaps.intact("id")) {
+    if let Some(p) = partial {
+        // Without its id it is known by no id: nothing can place it.
         return Some(exercise(p.value, file, true, p.gaps));
     }
     let id = yaml::top_level_text(&file.source.text, "id")?;
@@ -601,29 +602,33 @@ pub fn validate(exercises: &mut [Exercise], book: &Book) -> Vec<Diagnostic> {
         let mut push = |path: &str, sev: Severity, msg: String, hint: String| {
             diags.push(ex_error(file, located(cell, file), path, sev, msg).with_hint(hint));
         };
-        // A file is kept only if its `id` was read.
-        if !crate::markdown::is_slug(&d.id) {
-            push(
-                "id",
-                Severity::Error,
-                format!("`{}` is not a valid id", d.id),
-                match crate::model::slugify(&d.id) {
-                    s if crate::markdown::is_slug(&s) => {
-                        format!("use lower-case letters, digits and dashes: `{s}`")
-                    }
-                    _ => "use lower-case letters, digits and dashes, e.g. `motivation-map`".into(),
-                },
-            );
-        }
-        if let Some(prev) = first.get(&d.id) {
-            push(
-                "id",
-                Severity::Error,
-                format!("duplicate exercise id `{}`", d.id),
-                format!("`{prev}` already uses it; ids must be unique"),
-            );
-        } else {
-            first.insert(d.id.clone(), ex.file.source.name.clone());
+        // An id that is missing or of the wrong type is reported as that,
+        // and is not compared with the others.
+        if read("id") {
+            if !crate::markdown::is_slug(&d.id) {
+                push(
+                    "id",
+                    Severity::Error,
+                    format!("`{}` is not a valid id", d.id),
+                    match crate::model::slugify(&d.id) {
+                        s if crate::markdown::is_slug(&s) => {
+                            format!("use lower-case letters, digits and dashes: `{s}`")
+                        }
+                        _ => "use lower-case letters, digits and dashes, e.g. `motivation-map`"
+                            .into(),
+                    },
+                );
+            }
+            if let Some(prev) = first.get(&d.id) {
+                push(
+                    "id",
+                    Severity::Error,
+                    format!("duplicate exercise id `{}`", d.id),
+                    format!("`{prev}` already uses it; ids must be unique"),
+                );
+            } else {
+                first.insert(d.id.clone(), ex.file.source.name.clone());
+            }
         }
         match book.by_id.get(&d.lesson) {
             _ if !read("lesson") => {}

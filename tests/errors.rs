@@ -910,6 +910,30 @@ fn every_missing_required_key_is_reported() {
     assert!(!run.stderr.contains("missing"), "{}", run.stderr);
 }
 
+/// An exercise file without its `id` is still checked as far as it was
+/// read: its other problems come in the same run, not once the id is
+/// there. Two such files are not duplicates of each other.
+#[test]
+fn an_exercise_without_an_id_is_checked_all_the_same() {
+    let text = "title: X\nlesson: nowhere\nkind: quiz\nduration: 0\n";
+    Book::new()
+        .file("content/x.exercise.yaml", text)
+        .file("content/y.exercise.yaml", text)
+        .build()
+        .fails(1)
+        .says(&[
+            "content/x.exercise.yaml:1:1",
+            "missing required key `id`",
+            "content/x.exercise.yaml:2:9",
+            "no lesson with id `nowhere`",
+            "content/x.exercise.yaml:3:7",
+            "a quiz needs `questions`",
+            "content/x.exercise.yaml:4:11",
+            "content/y.exercise.yaml:1:1",
+            "build failed: 8 errors",
+        ]);
+}
+
 /// An unclosed quote is reported where it opens, not where the text ends.
 #[test]
 fn an_unclosed_quote_is_reported_where_it_opens() {
