@@ -159,8 +159,7 @@ fn checks(
     // Each is reported at the value; positions are worked out only when
     // there is something to report.
     let value_at = |key: &str, message: String| {
-        let loc = yaml::Locator::new(yaml_text);
-        let at = loc.value(key).or_else(|| loc.key(key)).unwrap_or(0);
+        let at = yaml::Locator::new(yaml_text).problem_at(key);
         origin.error_at(yaml_text, at, message)
     };
     if gaps.intact("title") && front.title.trim().is_empty() {
