@@ -75,6 +75,10 @@ impl Slot {
 /// stay far from overflowing.
 pub const MAX_MINUTES: u32 = 24 * 60;
 
+/// How a duration's type error says what it expects; the YAML module
+/// gives such an error its own hint by these words.
+pub const EXPECTS_MINUTES: &str = "a whole number of minutes";
+
 /// A duration in minutes as read from YAML: a whole number, whose type
 /// errors say what is wanted ("expected a whole number of minutes, from 1
 /// to 1440"). Its range is checked after parsing, at the value, by
@@ -87,7 +91,7 @@ impl<'de> Deserialize<'de> for Minutes {
         impl serde::de::Visitor<'_> for Visit {
             type Value = Minutes;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                write!(f, "a whole number of minutes, from 1 to {MAX_MINUTES}")
+                write!(f, "{EXPECTS_MINUTES}, from 1 to {MAX_MINUTES}")
             }
             fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Minutes, E> {
                 u32::try_from(v)
@@ -299,29 +303,24 @@ pub fn build_all(
                 }
                 continue;
             };
-            if minutes == 0 {
-                // Only one written in the plan is this file's mistake: a
-                // lesson or exercise of 0 minutes is an error in its own
-                // file already (or a stand-in for a file that failed).
-                if item.duration.is_some() {
+            if minutes == 0 || minutes > MAX_MINUTES {
+                // A length of 0 is this file's mistake only when the plan
+                // writes it: a lesson or exercise of 0 minutes is an error
+                // in its own file already (or a stand-in for a file that
+                // failed).
+                if minutes > 0 || item.duration.is_some() {
                     err(
                         &format!("{path}.duration"),
                         Severity::Error,
-                        "a session must take at least 1 minute".to_string(),
+                        match minutes {
+                            0 => "a session must take at least 1 minute".to_string(),
+                            m => format!("a session of {m} minutes is longer than a day"),
+                        },
                         format!(
                             "give the session's length in whole minutes, from 1 to {MAX_MINUTES}"
                         ),
                     );
                 }
-                continue;
-            }
-            if minutes > MAX_MINUTES {
-                err(
-                    &format!("{path}.duration"),
-                    Severity::Error,
-                    format!("a session of {minutes} minutes is longer than a day"),
-                    format!("give the session's length in whole minutes, from 1 to {MAX_MINUTES}"),
-                );
                 continue;
             }
             if let (SlotWhat::Exercise(e), Some(d)) = (&what, item.duration) {

@@ -481,7 +481,7 @@ fn describe(
         None => rest,
     };
     // Durations say what they expect (`workshop::minutes`).
-    let hint = if message.contains("expected a whole number of minutes") {
+    let hint = if message.contains(crate::workshop::EXPECTS_MINUTES) {
         "give the time in whole minutes, without a unit: `duration: 20`"
     } else if message.contains("invalid type") || message.contains("invalid value") {
         "check the value's type against the format documented in the README"
