@@ -118,36 +118,17 @@ fn init_keeps_the_files_already_there() {
     assert!(hb.join("book.toml").is_file());
 }
 
-/// Runs the binary without colour: its exit code and what it printed on
-/// stderr.
-fn run_bin(args: &[&str]) -> (Option<i32>, String) {
-    let r = Command::new(BIN)
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    (
-        r.status.code(),
-        String::from_utf8_lossy(&r.stderr).into_owned(),
-    )
-}
-
 /// init names the next command so that it can be pasted as it is, and
 /// says plainly when it is given a file rather than a folder.
 #[test]
 fn init_next_step_pastes_and_a_file_is_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    let hb = dir.path().join("Mon Manuel");
-    let (code, stderr) = run_bin(&["init", hb.to_str().unwrap()]);
-    assert_eq!(code, Some(0), "{stderr}");
-    let next = format!("next: handbook build '{}'", hb.display());
-    assert!(stderr.contains(&next), "{stderr}");
-    let file = dir.path().join("afile");
-    std::fs::write(&file, "x").unwrap();
-    let (code, stderr) = run_bin(&["init", file.to_str().unwrap()]);
-    assert_eq!(code, Some(1), "{stderr}");
-    assert!(stderr.contains("this is a file, not a folder"), "{stderr}");
-    assert!(stderr.contains("init failed: 1 error"), "{stderr}");
+    let book = Book::empty().file("afile", "x");
+    book.run(&["init", "Mon Manuel"])
+        .ok()
+        .says(&["next: handbook build 'Mon Manuel'"]);
+    book.run(&["init", "afile"])
+        .fails(1)
+        .says(&["this is a file, not a folder", "init failed: 1 error"]);
 }
 
 #[test]

@@ -367,6 +367,10 @@ fn a_link_by_page_address_is_pointed_at_the_markdown_file() {
         "hint: link to the page's Markdown file: `../02-other/01-c.md`",
         "3 errors",
     ]);
+    // Both links to B, by address and without an extension, get the hint.
+    let run = book.build();
+    let hint = "hint: link to the page's Markdown file: `02-sbi-model.md`";
+    assert_eq!(run.stderr.matches(hint).count(), 2, "{}", run.stderr);
 }
 
 /// A workshop plan with a mistake is one error: its page is known from its
