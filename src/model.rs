@@ -624,7 +624,10 @@ pub fn relative_url<'t>(from: &str, to: &'t str) -> Cow<'t, str> {
     // link to some fifty others each).
     let dir = from.rfind('/').map_or("", |i| &from[..=i]);
     if let Some(rest) = to.strip_prefix(dir) {
-        return Cow::Borrowed(rest);
+        return match looks_like_scheme(rest) {
+            false => Cow::Borrowed(rest),
+            true => Cow::Owned(format!("./{rest}")),
+        };
     }
     let from_dirs = from.matches('/').count();
     let last = to.matches('/').count();
@@ -644,6 +647,15 @@ pub fn relative_url<'t>(from: &str, to: &'t str) -> Cow<'t, str> {
     }
     url.push_str(&to[at..]);
     Cow::Owned(url)
+}
+
+/// Whether a relative URL would be read as one with a scheme: a `:` in
+/// its first part (`javascript:x.png`, a file name a file system allows).
+/// Such a URL is written `./javascript:x.png`.
+pub fn looks_like_scheme(url: &str) -> bool {
+    url.split(['/', '?', '#'])
+        .next()
+        .is_some_and(|s| s.contains(':'))
 }
 
 /// `../` repeated to reach the site root from a page.
@@ -681,6 +693,20 @@ mod tests {
         assert_eq!(closest_path("ch/team", ["other/team-rituals"]), None);
         assert_eq!(closest_path("ch/tea", ["ch/teamwork-rituals"]), None);
         assert_eq!(closest_path("ch/ab", ["ch/ab-cdefghijkl"]), None);
+    }
+
+    #[test]
+    fn a_url_never_reads_as_a_scheme() {
+        assert_eq!(
+            relative_url("a.html", "javascript:x.png"),
+            "./javascript:x.png"
+        );
+        assert_eq!(relative_url("d/a.html", "d/top:x.png"), "./top:x.png");
+        assert_eq!(relative_url("d/a.html", "top:x.png"), "../top:x.png");
+        assert_eq!(relative_url("d/a.html", "d/e/f:g.png"), "e/f:g.png");
+        assert!(looks_like_scheme("mailto:a@b.c"));
+        assert!(!looks_like_scheme("a/b:c.png"));
+        assert!(!looks_like_scheme("a.html#x:y"));
     }
 
     #[test]

@@ -1057,43 +1057,40 @@ fn is_draft(book: &Book, i: usize) -> bool {
 /// `html` with each relative `href` and `src` made to start from
 /// `folder` (`chapter/`, `../other/`), for a page shown in another folder
 /// than its own. Anchors, absolute URLs and those with a scheme are kept.
-/// Only the generator's own markup has `href="` or `src="` (text is
-/// escaped).
+/// Only the generator's own markup has `="` (text is escaped), so each is
+/// looked at once, in one pass over the page.
 fn rebase_urls<'h>(html: &'h str, folder: &str) -> Cow<'h, str> {
     if folder.is_empty() {
         return Cow::Borrowed(html);
     }
     let mut out = String::with_capacity(html.len() + html.len() / 16);
-    let mut rest = html;
-    loop {
-        let next = [" href=\"", " src=\""]
-            .iter()
-            .filter_map(|a| rest.find(a).map(|k| (k, a.len())))
-            .min();
-        let Some((k, len)) = next else { break };
-        let (before, after) = rest.split_at(k + len);
-        out.push_str(before);
-        let end = after.find('"').unwrap_or(after.len());
-        let url = &after[..end];
+    let mut done = 0;
+    for (k, _) in html.match_indices("=\"") {
+        let before = &html[..k];
+        if k < done || !(before.ends_with(" href") || before.ends_with(" src")) {
+            continue;
+        }
+        let start = k + 2;
+        let end = html[start..].find('"').map_or(html.len(), |e| start + e);
+        let url = &html[start..end];
+        out.push_str(&html[done..start]);
         let relative = !(url.is_empty()
             || url.starts_with(['#', '/', '?'])
-            || url
-                .split(['/', '?', '#'])
-                .next()
-                .is_some_and(|s| s.contains(':')));
+            || crate::model::looks_like_scheme(url));
         if relative {
             out.push_str(&join_url(folder, url));
         } else {
             out.push_str(url);
         }
-        rest = &after[end..];
+        done = end;
     }
-    out.push_str(rest);
+    out.push_str(&html[done..]);
     Cow::Owned(out)
 }
 
 /// `folder` (ending in `/`) and a relative `url` as one URL, each `..`
-/// taking away a folder where there is one to take.
+/// taking away a folder where there is one to take. A result that would
+/// read as a scheme (`javascript:x.png`) starts with `./`.
 fn join_url(folder: &str, url: &str) -> String {
     let split = url.find(['?', '#']).unwrap_or(url.len());
     let (path, tail) = url.split_at(split);
@@ -1108,6 +1105,9 @@ fn join_url(folder: &str, url: &str) -> String {
         }
     }
     let mut joined = parts.join("/");
+    if joined.is_empty() || crate::model::looks_like_scheme(&joined) {
+        joined.insert_str(0, "./");
+    }
     joined.push_str(tail);
     joined
 }
@@ -1169,6 +1169,8 @@ mod tests {
             ("../up.html", "", "../up.html"),
             ("../../up.html", "a/", "../up.html"),
             ("./z.html?q=1", "a/", "a/z.html?q=1"),
+            ("../javascript:x.png", "a/", "./javascript:x.png"),
+            ("../", "a/", "./"),
         ];
         for (url, folder, want) in cases {
             assert_eq!(join_url(folder, url), want, "{url} from {folder}");

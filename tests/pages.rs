@@ -640,6 +640,39 @@ fn decomposed_file_names_match_links_typed_precomposed() {
     assert!(main.contains("id=\"r\u{e9}sum\u{e9}-tips\""), "{main}");
 }
 
+/// A file whose name looks like a URL scheme (`javascript:x.png`, which
+/// a file system allows) is linked as a path, never as that scheme: from
+/// its own folder, and from the whole-handbook print view, which moves
+/// links onto another folder.
+#[test]
+fn a_file_named_like_a_scheme_is_linked_as_a_path() {
+    let book = Book::new()
+        .chapter("ch", "Chapter")
+        .lesson(
+            "ch/a.md",
+            "A",
+            "[x](./javascript:alert(1).png) [y](../top:x.png)\n",
+        )
+        .file("content/ch/javascript:alert(1).png", "png")
+        .file("content/top:x.png", "png");
+    book.build().ok();
+    let page = book.main("ch/a.html");
+    assert!(
+        page.contains(r#"href="./javascript:alert(1).png""#),
+        "{page}"
+    );
+    let print = book.page("print.html");
+    assert!(
+        print.contains(r#"href="ch/javascript:alert(1).png""#),
+        "{print}"
+    );
+    assert!(print.contains(r#"href="./top:x.png""#), "{print}");
+    for html in [&page, &print] {
+        assert!(!html.contains(r#"href="javascript:"#), "{html}");
+        assert!(!html.contains(r#"href="top:"#), "{html}");
+    }
+}
+
 /// A lesson saved as `.markdown` is neither a page nor copied as its
 /// source (it may hold facilitator text): a warning says to rename it.
 #[test]
