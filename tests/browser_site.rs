@@ -517,3 +517,28 @@ fn header_links_are_told_apart_from_the_title() {
         assert_ne!(link.to_lowercase(), title, "{links:?}");
     }
 }
+
+/// The Draft badge is drawn in the caution colour, border and all: the
+/// rule for every item of a page's meta line must not win over it.
+#[test]
+fn the_draft_badge_is_drawn_as_a_badge() {
+    let book = fixture::Book::new()
+        .file("content/wip.md", "---\ntitle: WIP\ndraft: true\n---\n")
+        .file("content/done.md", "---\ntitle: Done\nduration: 5\n---\n");
+    book.run(&["build", ".", "--drafts"]).ok();
+    let b = browser();
+    b.goto(&file_url(&book.path().join("site/wip.html")));
+    let style = |sel: &str| {
+        b.eval(&format!(
+            "const s = getComputedStyle(document.querySelector('{sel}')); \
+             return [s.color, s.borderTopColor, s.fontWeight];"
+        ))
+    };
+    let badge = style(".hb-draft");
+    assert_eq!(badge[0], badge[1], "border in the text's colour: {badge}");
+    assert_eq!(badge[2], "600", "{badge}");
+    b.goto(&file_url(&book.path().join("site/done.html")));
+    let plain = style(".hb-meta li");
+    assert_ne!(plain[0], badge[0], "unlike a plain item: {plain} {badge}");
+    no_js_errors(&b, "wip.html");
+}
