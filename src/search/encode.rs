@@ -128,17 +128,18 @@ static SPECIAL: [bool; 256] = {
     t
 };
 
-/// Whether any of the eight bytes of `x` (little-endian) is [`SPECIAL`].
+/// The top bit of the first byte of `x` (little-endian) that is
+/// [`SPECIAL`], with perhaps some after it set too; 0 when there is none.
 /// `below(v, n)` is the classic test for a byte under `n` (at most 0x80):
 /// without one nothing borrows, and a top bit left by a byte of 0x80 or
-/// more is cleared by `!v`; with one, the lowest such byte shows.
-fn has_special(x: u64) -> bool {
+/// more is cleared by `!v`; with one, the lowest such byte shows (a
+/// borrow from it may mark the bytes above).
+fn specials(x: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let below = |v: u64, n: u8| v.wrapping_sub(ONES * u64::from(n)) & !v & HIGH;
     let equal = |c: u8| below(x ^ (ONES * u64::from(c)), 1);
-    let found = below(x, 0x20) | equal(b'"') | equal(b'\\') | equal(b'/') | equal(0xE2);
-    found != 0
+    below(x, 0x20) | equal(b'"') | equal(b'\\') | equal(b'/') | equal(0xE2)
 }
 
 /// Appends `s` as [`js_json`] writes a string: JSON's escapes (short ones
@@ -153,12 +154,15 @@ pub fn push_js_str(out: &mut Vec<u8>, s: &str) {
     let mut u = *b"\\u0000";
     let mut i = 0;
     while i < b.len() {
-        // Plain text, eight bytes at a time.
+        // Plain text, eight bytes at a time, then straight to the first
+        // byte that may need escaping.
         if let Some(eight) = b.get(i..i + 8) {
-            if !has_special(u64::from_le_bytes(eight.try_into().expect("8 bytes"))) {
+            let found = specials(u64::from_le_bytes(eight.try_into().expect("8 bytes")));
+            if found == 0 {
                 i += 8;
                 continue;
             }
+            i += (found.trailing_zeros() / 8) as usize;
         }
         let c = b[i];
         if !SPECIAL[c as usize] {
