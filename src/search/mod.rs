@@ -453,19 +453,28 @@ impl Hasher for Fx {
 
 type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
 
-/// Short words (see [`text::Scanned::Short`]) → local numbers. Nearly
-/// every word read is looked up here, so it is a plain table: open
-/// addressing, at most half full, the key's well mixed high bits picking
-/// the first slot. No word has the key 0, which marks an empty slot.
+/// Short words (see [`text::Scanned::Short`]) → what the chunk knows of
+/// them. Nearly every word read is looked up here, so it is a plain table:
+/// open addressing, at most half full, the key's well mixed high bits
+/// picking the first slot. No word has the key 0, which marks an empty
+/// slot. A slot holds the word's [`Seen`] too, so that reading a word
+/// touches one place in memory.
 struct ShortWords {
-    slots: Vec<(u64, u64, u32)>,
+    slots: Vec<ShortSlot>,
     len: usize,
+}
+
+#[derive(Clone, Copy, Default)]
+struct ShortSlot {
+    lo: u64,
+    hi: u64,
+    seen: Seen,
 }
 
 impl Default for ShortWords {
     fn default() -> Self {
         ShortWords {
-            slots: vec![(0, 0, 0); 1024],
+            slots: vec![ShortSlot::default(); 1024],
             len: 0,
         }
     }
@@ -478,45 +487,51 @@ impl ShortWords {
         (h >> (64 - n.trailing_zeros())) as usize
     }
 
+    /// The word's [`Seen`], made by `new` for a word not seen before.
     #[inline]
-    fn get_or_insert(&mut self, key: u128, new: impl FnOnce() -> u32) -> u32 {
+    fn get_or_insert(&mut self, key: u128, new: impl FnOnce() -> Seen) -> &mut Seen {
         let (lo, hi) = (key as u64, (key >> 64) as u64);
         let mask = self.slots.len() - 1;
         let mut i = Self::first(key, self.slots.len());
         loop {
-            let s = self.slots[i];
-            if s.0 == lo && s.1 == hi {
-                return s.2;
+            let s = &self.slots[i];
+            if s.lo == lo && s.hi == hi {
+                return &mut self.slots[i].seen;
             }
-            if s.0 == 0 && s.1 == 0 {
-                let id = new();
-                self.slots[i] = (lo, hi, id);
-                self.len += 1;
-                if self.len * 2 > self.slots.len() {
-                    self.grow();
-                }
-                return id;
+            if s.lo == 0 && s.hi == 0 {
+                break;
             }
             i = (i + 1) & mask;
         }
+        let seen = new();
+        self.len += 1;
+        if self.len * 2 > self.slots.len() {
+            self.grow();
+            i = Self::first(key, self.slots.len());
+            while self.slots[i].lo != 0 || self.slots[i].hi != 0 {
+                i = (i + 1) & (self.slots.len() - 1);
+            }
+        }
+        self.slots[i] = ShortSlot { lo, hi, seen };
+        &mut self.slots[i].seen
     }
 
     /// Forgets every word, keeping the table's size.
     fn clear(&mut self) {
         if self.len > 0 {
-            self.slots.fill((0, 0, 0));
+            self.slots.fill(ShortSlot::default());
             self.len = 0;
         }
     }
 
     fn grow(&mut self) {
         let n = self.slots.len() * 2;
-        let old = std::mem::replace(&mut self.slots, vec![(0, 0, 0); n]);
+        let old = std::mem::replace(&mut self.slots, vec![ShortSlot::default(); n]);
         let mask = self.slots.len() - 1;
-        for s in old.into_iter().filter(|s| s.0 != 0 || s.1 != 0) {
-            let key = u128::from(s.0) | (u128::from(s.1) << 64);
+        for s in old.into_iter().filter(|s| s.lo != 0 || s.hi != 0) {
+            let key = u128::from(s.lo) | (u128::from(s.hi) << 64);
             let mut i = Self::first(key, self.slots.len());
-            while self.slots[i].0 != 0 || self.slots[i].1 != 0 {
+            while self.slots[i].lo != 0 || self.slots[i].hi != 0 {
                 i = (i + 1) & mask;
             }
             self.slots[i] = s;
@@ -598,13 +613,22 @@ struct Occ {
 
 /// What a chunk knows of one of its words while reading it.
 #[derive(Clone, Copy)]
-struct LocalWord {
+struct Seen {
+    /// Its local number, with [`STOP`] set for a stop word.
+    id: u32,
     /// Its slot in `occ`, valid while `stamp` is the document being read.
     slot: u32,
     stamp: u32,
-    /// Postings and positions so far in the chunk.
-    count: u32,
-    pcount: u32,
+}
+
+impl Default for Seen {
+    fn default() -> Self {
+        Seen {
+            id: 0,
+            slot: 0,
+            stamp: u32::MAX,
+        }
+    }
 }
 
 /// The bit of a chunk's word number that marks a stop word while
@@ -618,9 +642,10 @@ const STOP: u32 = 1 << 31;
 struct Workspace {
     order: DocOrder,
     short: ShortWords,
-    dict: FxMap<Box<str>, u32>,
-    /// By local word number.
-    local: Vec<LocalWord>,
+    /// Words that are not short, and what the chunk knows of them.
+    dict: FxMap<Box<str>, Seen>,
+    /// Postings and positions so far in the chunk, by local word number.
+    counts: Vec<(u32, u32)>,
     /// The current document's words.
     occ: Vec<Occ>,
     buf: String,
@@ -634,7 +659,7 @@ impl Workspace {
         self.order.pos.clear();
         self.short.clear();
         self.dict.clear();
-        self.local.clear();
+        self.counts.clear();
         self.occ.clear();
     }
 }
@@ -675,7 +700,7 @@ fn analyse_chunk(
         order,
         short,
         dict,
-        local,
+        counts,
         occ,
         buf,
     } = ws;
@@ -693,47 +718,38 @@ fn analyse_chunk(
                 // passed over without reading what the chunk knows of it.
                 let mut new_word = |w: &str| {
                     words.push(w.into());
-                    local.push(LocalWord {
-                        slot: 0,
-                        stamp: u32::MAX,
-                        count: 0,
-                        pcount: 0,
-                    });
+                    counts.push((0, 0));
                     let id = words.len() as u32 - 1;
-                    if an.is_stop(w) {
-                        id | STOP
-                    } else {
-                        id
+                    Seen {
+                        id: if an.is_stop(w) { id | STOP } else { id },
+                        ..Seen::default()
                     }
                 };
-                let w = match t {
+                let seen = match t {
                     text::Scanned::Dropped => return,
                     text::Scanned::Short(key, raw) => short.get_or_insert(key, || {
                         new_word(&String::from_utf8_lossy(raw).to_ascii_lowercase())
                     }),
-                    text::Scanned::Folded(w) => match dict.get(w) {
-                        Some(&id) => id,
-                        None => {
-                            let id = new_word(w);
-                            dict.insert(w.into(), id);
-                            id
+                    text::Scanned::Folded(w) => {
+                        if !dict.contains_key(w) {
+                            let seen = new_word(w);
+                            dict.insert(w.into(), seen);
                         }
-                    },
+                        dict.get_mut(w).expect("just added")
+                    }
                 };
                 len[f] += 1;
                 // Stop words are scored only in titles, for queries made of nothing else.
-                if w & STOP != 0 && f != 0 {
+                if seen.id & STOP != 0 && f != 0 {
                     return;
                 }
-                let w = w & !STOP;
-                let lw = &mut local[w as usize];
-                let k = if lw.stamp == i as u32 {
-                    lw.slot as usize
+                let k = if seen.stamp == i as u32 {
+                    seen.slot as usize
                 } else {
-                    lw.stamp = i as u32;
-                    lw.slot = occ.len() as u32;
+                    seen.stamp = i as u32;
+                    seen.slot = occ.len() as u32;
                     occ.push(Occ {
-                        word: w,
+                        word: seen.id & !STOP,
                         npos: 0,
                         tf: [0; 4],
                         pos: [0; MAX_POSITIONS],
@@ -752,9 +768,9 @@ fn analyse_chunk(
         }
         lens.push(len);
         for o in occ.iter() {
-            let lw = &mut local[o.word as usize];
-            lw.count += 1;
-            lw.pcount += o.npos;
+            let c = &mut counts[o.word as usize];
+            c.0 += 1;
+            c.1 += o.npos;
             let tf = [o.tf[0], o.tf[1], o.tf[2]];
             debug_assert_eq!(Post { doc: 0, tf }.npos(cap), o.npos as usize);
             order.recs.push((o.word, tf, o.npos as u16));
@@ -767,8 +783,8 @@ fn analyse_chunk(
         }
         order.ends.push(order.recs.len() as u32);
     }
-    let start = prefix_sums(local.iter().map(|l| l.count));
-    let pos_start = prefix_sums(local.iter().map(|l| l.pcount));
+    let start = prefix_sums(counts.iter().map(|c| c.0));
+    let pos_start = prefix_sums(counts.iter().map(|c| c.1));
     let (posts, pos) = group_by_word(order, &start, &pos_start);
     Chunk {
         first_doc,
@@ -955,8 +971,8 @@ struct TermScratch {
     merged_pos: Vec<u32>,
     impact: Vec<f32>,
     sorted: Vec<f32>,
-    /// The encoded head and tail, copied out at their exact size: most of
-    /// a guessed capacity would be memory faulted in for nothing.
+    /// Room for the encoded head and tail, which are copied out at their
+    /// exact size.
     head: Vec<u8>,
     tail: Vec<u8>,
 }
@@ -1053,10 +1069,23 @@ impl Scorer<'_> {
             (f32::NEG_INFINITY, usize::MAX)
         };
         let n_head = df.min(head_max);
-        head.clear();
-        tail.clear();
-        encode::varint_bytes(head, df as u64);
-        encode::varint_bytes(head, n_head as u64);
+        // Encoded into space sized for the longest postings, at a cursor:
+        // no growing or copying call per posting.
+        let room = 16 + df * POSTING_ROOM;
+        for buf in [&mut *head, &mut *tail] {
+            if buf.len() < room {
+                buf.resize(room, 0);
+            }
+        }
+        let (mut head_len, mut tail_len) = (0usize, 0usize);
+        encode::varint_with(df as u64, |b| {
+            head[head_len] = b;
+            head_len += 1;
+        });
+        encode::varint_with(n_head as u64, |b| {
+            head[head_len] = b;
+            head_len += 1;
+        });
         let has_tail = df > head_max;
         let (mut prev_head, mut prev_tail) = (0u32, 0u32);
         let mut k = 0;
@@ -1075,15 +1104,16 @@ impl Scorer<'_> {
                         ties -= 1;
                         true
                     });
-                let (out, prev) = if in_head || !has_tail {
-                    (&mut *head, &mut prev_head)
+                let (out, len, prev) = if in_head || !has_tail {
+                    (&mut *head, &mut head_len, &mut prev_head)
                 } else {
-                    (&mut *tail, &mut prev_tail)
+                    (&mut *tail, &mut tail_len, &mut prev_tail)
                 };
-                encode_posting(out, doc - *prev, self.quant.level(x), ps);
+                encode_posting(out, len, doc - *prev, self.quant.level(x), ps);
                 *prev = doc;
             }
         }
+        let (head, tail) = (&head[..head_len], &tail[..tail_len]);
         TermOut {
             df,
             head: ascii_string(head),
@@ -1110,19 +1140,16 @@ impl Quantizer {
         }
     }
     fn level(&self, s: f32) -> u32 {
-        round_up_half(fast_ln(1.0 + s.max(0.0)) * self.scale).clamp(1, 63)
+        nearest_level(fast_ln(1.0 + s.max(0.0)) * self.scale)
     }
 }
 
-/// `x.round() as u32` for the small numbers of [`Quantizer::level`],
-/// without a library call: below 2^23 the fraction is exact.
-fn round_up_half(x: f32) -> u32 {
-    let t = x as u32;
-    if x - t as f32 >= 0.5 {
-        t + 1
-    } else {
-        t
-    }
+/// `x.round() as u32` clamped to 1..=63, for `x >= 0`, without a library
+/// call or a branch. `x + 0.5` is exact unless it reaches the next power
+/// of two, and rounding it then cannot pass the next integer; below 0.5
+/// both give a level under 1.
+fn nearest_level(x: f32) -> u32 {
+    ((x + 0.5) as u32).clamp(1, 63)
 }
 
 /// ln(x) for x >= 1, to about 1e-4: the exponent, and a polynomial for the
@@ -1136,16 +1163,18 @@ fn fast_ln(x: f32) -> f32 {
     (e as f32 + p) * std::f32::consts::LN_2
 }
 
-/// Appends one posting: document delta, quantised score, positions.
-fn encode_posting(out: &mut Vec<u8>, delta: u32, level: u32, positions: &[u32]) {
-    // Put together on the stack and appended at once, rather than pushed
-    // onto `out` a character at a time: millions of postings. A 32-bit
-    // number takes at most seven characters.
-    let mut buf = [0u8; 7 * (MAX_POSITIONS + 1) + 2];
-    let mut n = 0;
+/// The most characters one posting takes: a 32-bit number takes at most
+/// seven, and a posting is its document's, its score's, its count of
+/// positions and the positions.
+const POSTING_ROOM: usize = 7 * (MAX_POSITIONS + 2) + 1;
+
+/// Writes one posting at `out[*at..]` (which has [`POSTING_ROOM`] bytes
+/// free): document delta, quantised score, positions.
+fn encode_posting(out: &mut [u8], at: &mut usize, delta: u32, level: u32, positions: &[u32]) {
+    let mut n = *at;
     {
         let mut push = |b: u8| {
-            buf[n] = b;
+            out[n] = b;
             n += 1;
         };
         encode::varint_with(u64::from(delta), &mut push);
@@ -1157,7 +1186,7 @@ fn encode_posting(out: &mut Vec<u8>, delta: u32, level: u32, positions: &[u32]) 
             last = x;
         }
     }
-    out.extend_from_slice(&buf[..n]);
+    *at = n;
 }
 
 fn ascii_string(bytes: &[u8]) -> String {
@@ -1641,11 +1670,12 @@ fn score_terms(
         quant: &quant,
         limits,
     };
+    // One scratch space per running task (the room for a frequent term's
+    // postings is megabytes, faulted in once).
+    let pool: Pool<TermScratch> = Pool::new();
     let encoded = order
         .par_iter()
-        .map_init(TermScratch::default, |scratch, &t| {
-            scorer.term(t as usize, &idf_of, scratch)
-        })
+        .map(|&t| pool.with(|scratch| scorer.term(t as usize, &idf_of, scratch)))
         .collect();
     (encoded, imax)
 }
@@ -1948,10 +1978,20 @@ mod tests {
             let x = i as f32 / 2_000.0;
             for y in [x, f32::from_bits(x.to_bits() + 1), x - f32::EPSILON] {
                 let y = y.max(0.0);
-                assert_eq!(round_up_half(y), y.round() as u32, "{y}");
+                assert_eq!(nearest_level(y), (y.round() as u32).clamp(1, 63), "{y}");
             }
         }
-        assert_eq!(round_up_half(-0.7), 0);
+        // Just under each half, where adding one half could round up.
+        for k in 0..64 {
+            let half = k as f32 + 0.5;
+            for y in [
+                half,
+                f32::from_bits(half.to_bits() - 1),
+                f32::from_bits(half.to_bits() + 1),
+            ] {
+                assert_eq!(nearest_level(y), (y.round() as u32).clamp(1, 63), "{y}");
+            }
+        }
     }
 
     #[test]
