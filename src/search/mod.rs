@@ -1484,7 +1484,8 @@ fn index_files(
 /// give up.
 struct Laps<'a> {
     start: std::time::Instant,
-    cpu_start: Duration,
+    /// CPU time and page faults at the start.
+    cpu_start: (Duration, i64),
     print: bool,
     stop: &'a (dyn Fn() -> bool + Sync),
 }
@@ -1494,7 +1495,11 @@ impl<'a> Laps<'a> {
         let print = std::env::var_os("HB_SEARCH_TIMING").is_some();
         Laps {
             start: std::time::Instant::now(),
-            cpu_start: if print { cpu_time() } else { Duration::ZERO },
+            cpu_start: if print {
+                cpu_time()
+            } else {
+                (Duration::ZERO, 0)
+            },
             print,
             stop,
         }
@@ -1503,12 +1508,14 @@ impl<'a> Laps<'a> {
     /// Reports a step done; `None` when the index is to be given up.
     fn lap(&self, what: &str) -> Option<()> {
         if self.print {
-            let cpu = cpu_time().saturating_sub(self.cpu_start);
+            let (cpu, faults) = cpu_time();
+            let cpu = cpu.saturating_sub(self.cpu_start.0);
             let wall = self.start.elapsed();
             self.note(&format!(
-                "{what} at {} ms (process CPU since the start: {} ms)",
+                "{what} at {} ms (process CPU since the start: {} ms, page faults: {})",
                 wall.as_millis(),
-                cpu.as_millis()
+                cpu.as_millis(),
+                faults - self.cpu_start.1
             ));
         }
         (!(self.stop)()).then_some(())
@@ -1521,15 +1528,16 @@ impl<'a> Laps<'a> {
     }
 }
 
-/// User and system time of the whole process so far (every thread's).
-fn cpu_time() -> Duration {
+/// User and system time of the whole process so far (every thread's), and
+/// its page faults that needed no reading from disk (memory first used).
+fn cpu_time() -> (Duration, i64) {
     // SAFETY: getrusage only writes the struct it is given.
     let mut u: libc::rusage = unsafe { std::mem::zeroed() };
     if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) } != 0 {
-        return Duration::ZERO;
+        return (Duration::ZERO, 0);
     }
     let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
-    tv(u.ru_utime) + tv(u.ru_stime)
+    (tv(u.ru_utime) + tv(u.ru_stime), i64::from(u.ru_minflt))
 }
 
 /// Every folded word of the book once, with its stem (index term). It
