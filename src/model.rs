@@ -594,21 +594,24 @@ fn check_collisions(book: &Book) -> Vec<Diagnostic> {
         }
         let key = out.to_lowercase();
         if let Some(first) = seen.get(&key) {
-            let d = match page {
-                Some(p) => Diagnostic::error_at(
-                    p.source(),
-                    0..0,
+            // Names are known in composed form (see `fsx::composed`): two
+            // that read the same differ only in how an accent is encoded.
+            let (message, hint) = if *first == src {
+                (
+                    format!("`{src}` is there twice, its accents encoded two ways, and both produce `{out}`"),
+                    "keep one of the two files: a Mac saves an accent as a letter plus a mark, other systems as one character, so a copy can land beside the original",
+                )
+            } else {
+                (
                     format!("`{src}` and `{first}` both produce `{out}`"),
-                ),
-                None => Diagnostic::file(
-                    Severity::Error,
-                    src.clone(),
-                    format!("`{src}` and `{first}` both produce `{out}`"),
-                ),
+                    "output paths drop number prefixes and ignore case; rename one of the files",
+                )
             };
-            diags.push(d.with_hint(
-                "output paths drop number prefixes and ignore case; rename one of the files",
-            ));
+            let d = match page {
+                Some(p) => Diagnostic::error_at(p.source(), 0..0, message),
+                None => Diagnostic::file(Severity::Error, src.clone(), message),
+            };
+            diags.push(d.with_hint(hint));
         } else {
             seen.insert(key, src);
         }

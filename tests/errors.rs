@@ -134,6 +134,17 @@ fn two_sources_with_one_output_path() {
         .build()
         .fails(1)
         .says(&["both produce", "ignore case"]);
+    // The same name saved twice, its accent composed and decomposed: not
+    // "`café.md` and `café.md`", which reads as one file.
+    Book::new()
+        .lesson("caf\u{e9}.md", "A", "")
+        .lesson("cafe\u{301}.md", "B", "")
+        .build()
+        .fails(1)
+        .says(&[
+            "`content/caf\u{e9}.md` is there twice, its accents encoded two ways",
+            "keep one of the two files",
+        ]);
     Book::new()
         .chapter("exercises", "Clash")
         .build()
