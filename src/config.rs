@@ -228,18 +228,23 @@ impl Config {
     /// An `output-dir` that would mix the site with the sources: an error
     /// at its value, for `check` as for `build`. (An `--out` folder is
     /// checked when it is written.)
-    fn output_dir_problem(&self) -> Option<Diagnostic> {
+    /// Why the folder `out` cannot hold the site because of where it is
+    /// (the rules for `output-dir` and for `--out` alike), if it cannot.
+    pub fn output_dir_clash(&self, out: &Path) -> Option<&'static str> {
         use crate::discover::is_within;
-        let out = self.root.join(self.book.output_dir.get_ref());
-        let why = if is_within(&self.root, &out) {
-            "it would hold the handbook's own sources"
-        } else if is_within(&out, &self.content_dir()) {
-            "it is inside `content/`, where the site would be read back as content"
-        } else if is_within(&out, &self.themes_dir()) {
-            "it is inside `themes/`, where the site would be read back as a theme"
+        if is_within(&self.root, out) {
+            Some("it would hold the handbook's own sources")
+        } else if is_within(out, &self.content_dir()) {
+            Some("it is inside `content/`, where the site would be read back as content")
+        } else if is_within(out, &self.themes_dir()) {
+            Some("it is inside `themes/`, where the site would be read back as a theme")
         } else {
-            return None;
-        };
+            None
+        }
+    }
+
+    fn output_dir_problem(&self) -> Option<Diagnostic> {
+        let why = self.output_dir_clash(&self.root.join(self.book.output_dir.get_ref()))?;
         Some(
             Diagnostic::error_at(
                 &self.book_source,

@@ -14,7 +14,6 @@ use rayon::prelude::*;
 
 use crate::config::{io_diag, Config};
 use crate::diag::{Diagnostic, Severity};
-use crate::discover::is_within;
 use crate::fsx;
 use crate::OutputFile;
 
@@ -62,7 +61,6 @@ pub fn resolve_out(out: &Path) -> PathBuf {
 /// Refuses output folders that would overwrite or swallow the sources,
 /// or replace anything that is not a site handbook built.
 pub fn check_out_dir(config: &Config, out: &Path) -> Result<(), Diagnostic> {
-    let root = &config.root;
     let bad = |why: &str| {
         Diagnostic::file(
             Severity::Error,
@@ -73,14 +71,8 @@ pub fn check_out_dir(config: &Config, out: &Path) -> Result<(), Diagnostic> {
             "choose an output folder such as `site/` with `--out` or `output-dir` in book.toml",
         )
     };
-    if is_within(root, out) {
-        return Err(bad("it contains the handbook's sources"));
-    }
-    if is_within(out, &config.content_dir()) {
-        return Err(bad("it is inside `content/`"));
-    }
-    if is_within(out, &config.themes_dir()) {
-        return Err(bad("it is inside `themes/`"));
+    if let Some(why) = config.output_dir_clash(out) {
+        return Err(bad(why));
     }
     if out.join("book.toml").exists() {
         return Err(bad("it holds a book.toml"));

@@ -393,7 +393,7 @@ fn dangerous_output_folders_are_refused() {
     let parent = book.path().parent().unwrap().to_str().unwrap().to_string();
     book.run(&["build", ".", "--out", &parent])
         .fails(1)
-        .says(&["contains the handbook's sources"]);
+        .says(&["would hold the handbook's own sources"]);
 }
 
 #[test]
