@@ -361,6 +361,7 @@ fn pipeline(
         rendered.par_iter_mut().for_each(|r| {
             if let Some(r) = Arc::get_mut(r) {
                 r.sections = Vec::new();
+                r.search_text = String::new();
             }
         });
         exercise_md.par_iter_mut().for_each(|m| {

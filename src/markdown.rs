@@ -33,7 +33,8 @@ pub struct Heading {
 pub struct TextSection {
     /// Index into the headings; `None` for the text before the first heading.
     pub heading: Option<usize>,
-    pub text: String,
+    /// Where its text is in [`Rendered::search_text`], trimmed.
+    pub range: Range<usize>,
 }
 
 /// A link to another page's anchor, checked once every page is parsed.
@@ -57,10 +58,20 @@ pub struct ExercisePlacement {
 pub struct Rendered {
     pub html: String,
     pub headings: Vec<Heading>,
+    /// The plain text of every section, one after another (one string per
+    /// page: later stages read it in order, and it is allocated once).
+    pub search_text: String,
     pub sections: Vec<TextSection>,
     pub anchor_links: Vec<AnchorLink>,
     pub exercises: Vec<ExercisePlacement>,
     pub diags: Vec<Diagnostic>,
+}
+
+impl Rendered {
+    /// A section's plain text.
+    pub fn section_text(&self, s: &TextSection) -> &str {
+        &self.search_text[s.range.clone()]
+    }
 }
 
 /// Where a Markdown text comes from and where its HTML goes.
@@ -120,8 +131,17 @@ pub fn yaml_pages<'a>(
 #[derive(Debug)]
 pub struct FieldMarkdown {
     pub html: String,
+    /// Each heading's text and each section's text, in reading order, as
+    /// ranges of `search_text`.
+    pub parts: Vec<Range<usize>>,
+    pub search_text: String,
+}
+
+impl FieldMarkdown {
     /// Each heading's text and each section's text, in reading order.
-    pub text: Vec<String>,
+    pub fn text(&self) -> impl Iterator<Item = &str> {
+        self.parts.iter().map(|r| &self.search_text[r.clone()])
+    }
 }
 
 /// A link to another page's anchor from a YAML file's Markdown field,
@@ -263,17 +283,26 @@ impl Fields<'_> {
         if !self.settings.search_text {
             return FieldMarkdown {
                 html: r.html,
-                text: Vec::new(),
+                parts: Vec::new(),
+                search_text: String::new(),
             };
         }
-        let mut text = Vec::with_capacity(r.sections.len() + r.headings.len());
+        // The headings' text goes after the sections', in the same string.
+        let mut search_text = r.search_text;
+        let mut parts = Vec::with_capacity(r.sections.len() + r.headings.len());
         for s in r.sections {
             if let Some(h) = s.heading {
-                text.push(r.headings[h].text.clone());
+                let start = search_text.len();
+                search_text.push_str(&r.headings[h].text);
+                parts.push(start..search_text.len());
             }
-            text.push(s.text);
+            parts.push(s.range);
         }
-        FieldMarkdown { html: r.html, text }
+        FieldMarkdown {
+            html: r.html,
+            parts,
+            search_text,
+        }
     }
 }
 
@@ -302,7 +331,8 @@ impl ExerciseMarkdown {
             .chain(&mut self.questions)
             .chain(&mut self.facilitator_notes);
         for f in fields {
-            f.text = Vec::new();
+            f.parts = Vec::new();
+            f.search_text = String::new();
         }
     }
 }
@@ -471,7 +501,9 @@ pub fn render(input: &Input<'_>, settings: &Settings<'_>) -> Rendered {
     let mut ids: HashSet<String> = HashSet::new();
     let mut next_suffix: HashMap<String, usize> = HashMap::new();
     let mut quote_is_callout: Vec<bool> = Vec::new();
+    // The section being read: its heading and where its text starts.
     let mut section = TextSection::default();
+    let mut search = String::with_capacity(if settings.search_text { text.len() } else { 0 });
     let mut in_heading: Option<usize> = None;
     let mut in_code = false;
     let mut notes = Notes::default();
@@ -541,15 +573,14 @@ pub fn render(input: &Input<'_>, settings: &Settings<'_>) -> Rendered {
                         .with_hint(hint),
                     );
                 }
-                if !section.text.trim().is_empty() || section.heading.is_some() {
-                    r.sections.push(std::mem::take(&mut section));
-                }
+                close_section(&mut r.sections, &mut search, std::mem::take(&mut section));
                 r.headings.push(Heading {
                     level: level_num(*level),
                     id: unique.clone(),
                     text: heading_text,
                 });
                 section.heading = Some(r.headings.len() - 1);
+                section.range = search.len()..search.len();
                 in_heading = Some(r.headings.len() - 1);
                 out.push(Event::Start(Tag::Heading {
                     level: *level,
@@ -637,7 +668,7 @@ pub fn render(input: &Input<'_>, settings: &Settings<'_>) -> Rendered {
                 } else {
                     out.push(ev.clone());
                 }
-                gather(&mut section, settings, " ");
+                gather(&mut search, settings, " ");
             }
             Event::Start(Tag::Paragraph) => {
                 if let (Some((Event::Text(t), trange)), Some((Event::End(TagEnd::Paragraph), _))) =
@@ -723,17 +754,17 @@ pub fn render(input: &Input<'_>, settings: &Settings<'_>) -> Rendered {
                     let body: Vec<Event<'_>> = out.drain(start..).collect();
                     notes.defined.push((name, body));
                 }
-                gather(&mut section, settings, " ");
+                gather(&mut search, settings, " ");
             }
             Event::Start(Tag::Table(_)) => {
                 out.push(Event::Html("<div class=\"table-wrap\">".into()));
                 out.push(ev.clone());
             }
             Event::End(TagEnd::Table) => {
-                if settings.search_text && section.text.ends_with(CELL_GAP) {
-                    let end = section.text.len() - CELL_GAP.len();
-                    section.text.truncate(end);
-                    section.text.push(' ');
+                if settings.search_text && search[section.range.start..].ends_with(CELL_GAP) {
+                    let end = search.len() - CELL_GAP.len();
+                    search.truncate(end);
+                    search.push(' ');
                 }
                 out.push(ev.clone());
                 out.push(Event::Html("</div>\n".into()));
@@ -757,7 +788,7 @@ pub fn render(input: &Input<'_>, settings: &Settings<'_>) -> Rendered {
             }
             Event::Text(t) | Event::Code(t) => {
                 if in_heading.is_none() {
-                    gather(&mut section, settings, t);
+                    gather(&mut search, settings, t);
                 }
                 if matches!(ev, Event::Text(_)) && !in_code {
                     if let Some(d) = placement_mistake(t, &at(range), input.source) {
@@ -770,27 +801,26 @@ pub fn render(input: &Input<'_>, settings: &Settings<'_>) -> Rendered {
                 out.push(ev.clone());
             }
             Event::SoftBreak | Event::HardBreak => {
-                gather(&mut section, settings, " ");
+                gather(&mut search, settings, " ");
                 out.push(ev.clone());
             }
             Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::CodeBlock) => {
                 in_code &= !matches!(ev, Event::End(TagEnd::CodeBlock));
-                gather(&mut section, settings, " ");
+                gather(&mut search, settings, " ");
                 out.push(ev.clone());
             }
             // A table's cells stay apart in search snippets: "Recognition ·
             // Shares their work · Feels invisible", not one run-on line.
             Event::End(TagEnd::TableCell) => {
-                gather(&mut section, settings, CELL_GAP);
+                gather(&mut search, settings, CELL_GAP);
                 out.push(ev.clone());
             }
             _ => out.push(ev.clone()),
         }
         i += 1;
     }
-    if !section.text.trim().is_empty() || section.heading.is_some() {
-        r.sections.push(section);
-    }
+    close_section(&mut r.sections, &mut search, section);
+    r.search_text = search;
     notes.list(&mut out);
     r.html.reserve(text.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut r.html, out.into_iter());
@@ -891,10 +921,25 @@ fn note_ref_id(name: &str, k: usize) -> String {
 /// What search text puts after each table cell.
 const CELL_GAP: &str = " · ";
 
-/// Adds `text` to the section's search text, if search text is gathered.
-fn gather(section: &mut TextSection, settings: &Settings<'_>, text: &str) {
+/// Adds `text` to the search text (the section being read is its end),
+/// if search text is gathered.
+fn gather(search: &mut String, settings: &Settings<'_>, text: &str) {
     if settings.search_text {
-        section.text.push_str(text);
+        search.push_str(text);
+    }
+}
+
+/// Keeps a finished section (its text is the end of `search`), trimmed;
+/// text before the first heading only if there is some.
+fn close_section(sections: &mut Vec<TextSection>, search: &mut String, mut section: TextSection) {
+    let start = section.range.start;
+    search.truncate(start + search[start..].trim_end().len());
+    let lead = search[start..].len() - search[start..].trim_start().len();
+    if search.len() > start + lead || section.heading.is_some() {
+        section.range = start + lead..search.len();
+        sections.push(section);
+    } else {
+        search.truncate(start);
     }
 }
 

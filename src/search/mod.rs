@@ -298,11 +298,11 @@ fn page_entry<'a>(inputs: &Inputs<'a>, i: usize) -> Entry<'a> {
     let mut intros = r.sections.iter().filter(|s| s.heading.is_none());
     let intro: Cow<'a, str> = match (intros.next(), intros.next()) {
         (None, _) => Cow::Borrowed(""),
-        (Some(one), None) => Cow::Borrowed(one.text.trim()),
+        (Some(one), None) => Cow::Borrowed(r.section_text(one)),
         _ => {
             let parts: Vec<&str> = (r.sections.iter())
                 .filter(|s| s.heading.is_none())
-                .map(|s| s.text.as_str())
+                .map(|s| r.section_text(s))
                 .collect();
             join(&parts)
         }
@@ -330,8 +330,9 @@ fn page_entry<'a>(inputs: &Inputs<'a>, i: usize) -> Entry<'a> {
             title: &heading.text,
             anchor: &heading.id,
             head: join(&above),
-            // Markdown's text has single spaces but for block ends: kept as it is.
-            body: Cow::Borrowed(s.text.trim()),
+            // Markdown's text has single spaces but for block ends, and is
+            // trimmed: kept as it is.
+            body: Cow::Borrowed(r.section_text(s)),
         });
     }
     Entry {
@@ -377,7 +378,7 @@ fn exercise_entry<'a>(inputs: &Inputs<'a>, i: usize) -> Entry<'a> {
     // headings' and sections' text, as the markdown stage read it for the
     // page (raw HTML, facilitator-only callouts and footnotes follow the
     // page's rules). `join` puts them together once.
-    let field = |f: &'a FieldMarkdown| f.text.iter().map(String::as_str);
+    let field = |f: &'a FieldMarkdown| f.text();
     let strs = |v: &'a [String]| v.iter().map(String::as_str);
     let mut body: Vec<&str> = Vec::new();
     body.extend(d.audience.as_deref());
