@@ -148,11 +148,16 @@ fn stage(out: &Path, staging: &Path, files: &[OutputFile]) -> fsx::Result<WriteS
     for d in dirs {
         fsx::create_dir_all(&staging.join(d))?;
     }
+    // A first build has no old files to compare with: none is looked up.
+    let has_old = fsx::exists_no_follow(out);
     let results: Vec<fsx::Result<bool>> = files
         .par_iter()
         .map(|f| {
-            let old = out.join(&f.path);
             let new = staging.join(&f.path);
+            if !has_old {
+                return fsx::write(&new, &f.bytes).map(|_| true);
+            }
+            let old = out.join(&f.path);
             // Unchanged bytes: link the old file so its mtime survives.
             if let Ok(meta) = std::fs::symlink_metadata(&old) {
                 if meta.is_file() && meta.len() == f.bytes.len() as u64 && holds(&old, &f.bytes) {
