@@ -2028,7 +2028,9 @@ mod tests {
         // White space of each kind, alone and doubled, at every offset
         // around the eight-byte steps, and a vertical tab (not ASCII white
         // space for `squash`).
-        let pieces = ["a", "bc", "defghij", " ", "  ", "\t", "\n", "\r", "\u{c}", "\u{b}", "é", "x y"];
+        let pieces = [
+            "a", "bc", "defghij", " ", "  ", "\t", "\n", "\r", "\u{c}", "\u{b}", "é", "x y",
+        ];
         let mut seed = 0x1234_5678_9abc_def1u64;
         for _ in 0..20_000 {
             let mut t = String::new();
