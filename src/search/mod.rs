@@ -195,14 +195,7 @@ fn squash(s: &str) -> String {
 /// Whether [`squash`] would leave `s` as it is: no ASCII white space but
 /// single spaces between other characters.
 fn is_squashed(s: &str) -> bool {
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    // The top bit of each byte of `x` from `lo` to `hi` (both ASCII): on
-    // seven-bit bytes, adding a constant below 0x80 cannot carry.
-    let within = |x: u64, lo: u64, hi: u64| {
-        let y = x & !HIGH;
-        (y + ONES * (0x80 - lo)) & !(y + ONES * (0x7F - hi)) & !x & HIGH
-    };
+    use text::ascii_in;
     let b = s.as_bytes();
     if b.first() == Some(&b' ') || b.last() == Some(&b' ') {
         return false;
@@ -213,8 +206,8 @@ fn is_squashed(s: &str) -> bool {
     let mut eights = b.chunks_exact(8);
     for eight in &mut eights {
         let x = u64::from_le_bytes(eight.try_into().expect("8 bytes"));
-        let spaces = within(x, 0x20, 0x20);
-        let other = within(x, 0x09, 0x0A) | within(x, 0x0C, 0x0D);
+        let spaces = ascii_in(x, b' ', b' ');
+        let other = ascii_in(x, 0x09, 0x0A) | ascii_in(x, 0x0C, 0x0D);
         if other != 0 || spaces & (spaces << 8) != 0 || (space && spaces & 0x80 != 0) {
             return false;
         }
@@ -663,8 +656,10 @@ const STOP: u32 = 1 << 31;
 struct Workspace {
     order: DocOrder,
     short: ShortWords,
-    /// Words that are not short, and what the chunk knows of them.
-    dict: FxMap<Box<str>, Seen>,
+    /// Words that are not short → their place in `long`.
+    dict: FxMap<Box<str>, u32>,
+    /// What the chunk knows of the words that are not short.
+    long: Vec<Seen>,
     /// Postings and positions so far in the chunk, by local word number.
     counts: Vec<(u32, u32)>,
     /// The current document's words.
@@ -680,6 +675,7 @@ impl Workspace {
         self.order.pos.clear();
         self.short.clear();
         self.dict.clear();
+        self.long.clear();
         self.counts.clear();
         self.occ.clear();
     }
@@ -721,6 +717,7 @@ fn analyse_chunk(
         order,
         short,
         dict,
+        long,
         counts,
         occ,
         buf,
@@ -752,11 +749,15 @@ fn analyse_chunk(
                         new_word(&String::from_utf8_lossy(raw).to_ascii_lowercase())
                     }),
                     text::Scanned::Folded(w) => {
-                        if !dict.contains_key(w) {
-                            let seen = new_word(w);
-                            dict.insert(w.into(), seen);
-                        }
-                        dict.get_mut(w).expect("just added")
+                        let k = match dict.get(w) {
+                            Some(&k) => k,
+                            None => {
+                                long.push(new_word(w));
+                                dict.insert(w.into(), long.len() as u32 - 1);
+                                long.len() as u32 - 1
+                            }
+                        };
+                        &mut long[k as usize]
                     }
                 };
                 len[f] += 1;
@@ -1091,13 +1092,16 @@ impl Scorer<'_> {
         };
         let n_head = df.min(head_max);
         // Encoded into space sized for the longest postings, at a cursor:
-        // no growing or copying call per posting.
-        let room = 16 + df * POSTING_ROOM;
-        for buf in [&mut *head, &mut *tail] {
-            if buf.len() < room {
-                buf.resize(room, 0);
+        // no growing or copying call per posting. (The two counts first
+        // take at most 14 characters.)
+        let room = |buf: &mut Vec<u8>, postings: usize| {
+            let n = 14 + postings * POSTING_ROOM;
+            if buf.len() < n {
+                buf.resize(n, 0);
             }
-        }
+        };
+        room(head, n_head);
+        room(tail, df - n_head);
         let (mut head_len, mut tail_len) = (0usize, 0usize);
         encode::varint_with(df as u64, |b| {
             head[head_len] = b;
@@ -1516,11 +1520,7 @@ impl<'a> Laps<'a> {
         let print = std::env::var_os("HB_SEARCH_TIMING").is_some();
         Laps {
             start: std::time::Instant::now(),
-            cpu_start: if print {
-                cpu_time()
-            } else {
-                (Duration::ZERO, 0)
-            },
+            cpu_start: if print { usage() } else { (Duration::ZERO, 0) },
             print,
             stop,
         }
@@ -1529,7 +1529,7 @@ impl<'a> Laps<'a> {
     /// Reports a step done; `None` when the index is to be given up.
     fn lap(&self, what: &str) -> Option<()> {
         if self.print {
-            let (cpu, faults) = cpu_time();
+            let (cpu, faults) = usage();
             let cpu = cpu.saturating_sub(self.cpu_start.0);
             let wall = self.start.elapsed();
             self.note(&format!(
@@ -1551,7 +1551,7 @@ impl<'a> Laps<'a> {
 
 /// User and system time of the whole process so far (every thread's), and
 /// its page faults that needed no reading from disk (memory first used).
-fn cpu_time() -> (Duration, i64) {
+fn usage() -> (Duration, i64) {
     // SAFETY: getrusage only writes the struct it is given.
     let mut u: libc::rusage = unsafe { std::mem::zeroed() };
     if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) } != 0 {
