@@ -337,6 +337,34 @@ fn skip_link_comes_first_and_focus_is_visible() {
     );
 }
 
+/// A page far down the contents shows its own entry in the sidebar, and
+/// bringing it into view leaves the first Tab where it belongs: on the skip
+/// link, not after the entry.
+#[test]
+fn the_current_entry_is_in_view_and_tab_still_starts_at_the_top() {
+    let b = browser();
+    b.set_window_size(1280, 420);
+    b.goto(&file_url(
+        &participant().join("learning-what-your-staff-do/the-payoff.html"),
+    ));
+    let seen = b.eval(
+        "var e = document.querySelector('#hb-sidebar [aria-current=\"page\"]').getBoundingClientRect();\
+         var p = document.getElementById('hb-sidebar');\
+         var v = p.getBoundingClientRect();\
+         return [p.scrollTop > 0, e.top >= v.top && e.bottom <= v.bottom];",
+    );
+    assert_eq!(
+        seen,
+        serde_json::json!([true, true]),
+        "scrolled, and in view"
+    );
+    b.press(keys::TAB);
+    assert_eq!(
+        b.eval("return document.activeElement.className;"),
+        "hb-skip"
+    );
+}
+
 #[test]
 fn catalogue_filters_combine_count_and_live_in_the_url() {
     let b = browser();

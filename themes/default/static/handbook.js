@@ -176,6 +176,15 @@
   while (top.firstChild) tree.appendChild(top.firstChild);
   holder.textContent = "";
   holder.appendChild(tree);
+  // The current page's entry is brought into view by scrolling the sidebar
+  // alone. scrollIntoView would do more: Chromium makes the element it
+  // scrolls to the place the next Tab starts from, and the first Tab on a
+  // page would then pass over the skip link and everything before the entry.
   var current = holder.querySelector('[aria-current="page"]');
-  if (current && current.scrollIntoView) current.scrollIntoView({ block: "nearest" });
+  var pane = document.getElementById("hb-sidebar");
+  if (current && pane) {
+    var at = current.getBoundingClientRect(), view = pane.getBoundingClientRect();
+    if (at.bottom > view.bottom) pane.scrollTop += Math.ceil(at.bottom - view.bottom);
+    else if (at.top < view.top) pane.scrollTop -= Math.ceil(view.top - at.top);
+  }
 })();
