@@ -34,6 +34,7 @@ pub mod render;
 mod scratch;
 pub mod search;
 pub mod serve;
+pub mod smart;
 pub mod theme;
 pub mod validate;
 pub mod workshop;
@@ -241,6 +242,11 @@ fn pipeline(
         None => exercise::parse_all(found.exercises),
     };
     diags.extend(d);
+    if config.book.markdown.smart_punctuation {
+        pages
+            .par_iter_mut()
+            .for_each(|p| smart::front_matter(&mut p.front));
+    }
     t.lap("front matter");
 
     // 4. model
@@ -257,8 +263,15 @@ fn pipeline(
     let workshop_pages: Vec<(String, String)> = (found.workshops.iter())
         .map(|f| (f.rel.clone(), workshop::page_path(&f.rel)))
         .collect();
-    let (workshops, d) = workshop::build_all(found.workshops, &book, &exercises);
+    let (mut workshops, d) = workshop::build_all(found.workshops, &book, &exercises);
     diags.extend(d);
+    // Checked as written; shown with the Markdown's smart punctuation.
+    if config.book.markdown.smart_punctuation {
+        exercises
+            .par_iter_mut()
+            .for_each(|e| smart::exercise(&mut e.data));
+        workshops.iter_mut().for_each(smart::workshop);
+    }
     t.lap("model");
 
     // 5. markdown: one parse per page

@@ -21,9 +21,9 @@ use crate::OutputFile;
 /// Data every page shows in its header and `<head>`.
 #[derive(Serialize)]
 pub struct SiteView<'a> {
-    pub title: &'a str,
-    pub description: &'a str,
-    pub organisation: &'a str,
+    pub title: Cow<'a, str>,
+    pub description: Cow<'a, str>,
+    pub organisation: Cow<'a, str>,
     pub language: &'a str,
     pub accent: Option<&'a str>,
     /// Logo path under the site root.
@@ -434,10 +434,14 @@ pub fn site_view<'a>(
     extra_css: Vec<String>,
 ) -> SiteView<'a> {
     let b = &config.book;
+    let shown = |s: &'a str| match b.markdown.smart_punctuation {
+        true => crate::smart::text(s),
+        false => Cow::Borrowed(s),
+    };
     SiteView {
-        title: &b.title,
-        description: &b.description,
-        organisation: &b.organisation,
+        title: shown(&b.title),
+        description: shown(&b.description),
+        organisation: shown(&b.organisation),
         language: b.language.get_ref(),
         accent: b
             .branding

@@ -744,3 +744,87 @@ fn exercises_of_a_draft_lesson_are_drafts_too() {
         .main("exercises/listen.html")
         .contains(r#"<li class="hb-draft""#));
 }
+
+/// Text written in YAML gets the smart punctuation the Markdown beside it
+/// gets: a quiz choice's `team's` reads as the lesson's `team’s`. Ids stay
+/// as written, and so does everything when smart punctuation is off.
+#[test]
+fn plain_yaml_text_is_punctuated_like_the_markdown() {
+    let quiz = exercise(
+        "quiz",
+        "objectives: [\"It's 'fine'\"]\nquestions:\n  - question: Whose work?\n    choices: [\"the team's work\", \"mine -- alone\"]\n    answer: 1\n    explanation: That's it...\n",
+    )
+    .replace("discussion", "quiz")
+    .replace("title: Exercise quiz", "title: \"Don't \\\"rush\\\"\"");
+    let b = Book::new()
+        .file("book.toml", "title = \"Acme's handbook\"\n")
+        .chapter("ch", "Chapter")
+        .file(
+            "content/ch/lesson.md",
+            "---\ntitle: \"A manager's week\"\nobjectives: [\"Say what's next\"]\n---\nThe team's work.\n",
+        )
+        .file("content/ch/quiz.exercise.yaml", &quiz)
+        .file(
+            "content/workshops/day.yaml",
+            "title: Day's plan\nstart: \"09:00\"\nsessions:\n  - exercise: quiz\n  - break: Tea -- and talk\n    duration: 10\n",
+        );
+    b.build().ok().no_warnings();
+    let lesson = b.page("ch/lesson.html");
+    for s in [
+        "A manager’s week",
+        "Say what’s next",
+        "The team’s work",
+        "Acme’s handbook",
+        "Don’t “rush”",
+    ] {
+        assert!(lesson.contains(s), "lesson page lacks {s}");
+    }
+    let page = b.page("exercises/quiz.html");
+    for s in [
+        "Don’t “rush”",
+        "It’s ‘fine’",
+        "the team’s work",
+        "mine – alone",
+        "That’s it…",
+    ] {
+        assert!(page.contains(s), "exercise page lacks {s}");
+    }
+    assert!(b.main("exercises/index.html").contains("Don’t “rush”"));
+    let day = b.page("workshops/day.html");
+    assert!(
+        day.contains("Day’s plan") && day.contains("Tea – and talk"),
+        "{day}"
+    );
+    assert!(b.search_docs().concat().contains("Don’t “rush”"));
+    assert!(b.page("nav.js").contains("A manager’s week"));
+    // Ids are names: the page is where the id says.
+    assert!(b.exists("exercises/quiz.html"));
+
+    let plain = Book::new()
+        .file(
+            "book.toml",
+            "title = \"Acme's handbook\"\n[markdown]\nsmart-punctuation = false\n",
+        )
+        .file("content/ch/quiz.exercise.yaml", &quiz)
+        .chapter("ch", "Chapter")
+        .file(
+            "content/ch/lesson.md",
+            "---\ntitle: 'He said \"it''s\"'\n---\nText.\n",
+        );
+    plain.build().ok().no_warnings();
+    // Straight quotes are escaped for HTML and, in the navigation data, for JSON.
+    assert!(plain
+        .page("ch/lesson.html")
+        .contains("<title>He said &quot;it&#39;s&quot; · Acme&#39;s handbook</title>"));
+    assert!(plain.page("nav.js").contains(r#"He said \"it's\""#));
+    let page = plain.page("exercises/quiz.html");
+    for s in [
+        "Don&#39;t &quot;rush&quot;",
+        "the team&#39;s work",
+        "mine -- alone",
+        "That&#39;s it...",
+        "Acme&#39;s handbook",
+    ] {
+        assert!(page.contains(s), "exercise page lacks {s}");
+    }
+}
