@@ -70,8 +70,8 @@ fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     let digits = s.bytes().take_while(u8::is_ascii_digit).count();
     for (i, c) in s.char_indices() {
-        let list_mark = (i == 0 && c == '-' && s[1..].starts_with(' '))
-            || (i == digits && digits > 0 && c == '.' && s[i + 1..].starts_with(' '));
+        let list_mark = (i == 0 && c == '-' && s[1..].starts_with([' ', '\t']))
+            || (i == digits && digits > 0 && c == '.' && s[i + 1..].starts_with([' ', '\t']));
         if list_mark || (c.is_ascii_punctuation() && !matches!(c, '\'' | '"' | '.' | '-')) {
             out.push('\\');
         }
@@ -180,6 +180,8 @@ mod tests {
         }
         assert!(matches!(text("plain words"), Cow::Borrowed(_)));
         assert_eq!(text("- it's a list?"), "- it’s a list?");
+        assert_eq!(text("-\tit's a list?"), "-\tit’s a list?");
+        assert_eq!(text("2.\tit's numbered"), "2.\tit’s numbered");
         assert_eq!(text("1. it's numbered"), "1. it’s numbered");
         assert_eq!(text("<b>it's</b> &amp;"), "<b>it’s</b> &amp;");
     }
