@@ -22,17 +22,11 @@ pub fn text(text: &str) -> Cow<'_, str> {
     if !might_change(text) {
         return Cow::Borrowed(text);
     }
-    let mut out = String::with_capacity(text.len() + 8);
-    for (i, line) in text.split('\n').enumerate() {
-        if i > 0 {
-            out.push('\n');
-        }
-        out.push_str(&smart_line(line));
-    }
-    if out == text {
+    let lines: Vec<Cow<'_, str>> = text.split('\n').map(smart_line).collect();
+    if lines.iter().all(|l| matches!(l, Cow::Borrowed(_))) {
         Cow::Borrowed(text)
     } else {
-        Cow::Owned(out)
+        Cow::Owned(lines.join("\n"))
     }
 }
 
@@ -57,7 +51,8 @@ fn smart_line(line: &str) -> Cow<'_, str> {
             _ => return Cow::Borrowed(line),
         }
     }
-    if straightened(&parsed) != body {
+    // Typographic characters the text already had count as what they stand for.
+    if straightened(&parsed) != straightened(body) {
         return Cow::Borrowed(line);
     }
     Cow::Owned(format!("{lead}{parsed}{trail}"))
@@ -153,6 +148,7 @@ mod tests {
             ("wait...", "wait…"),
             ("  don't  ", "  don’t  "),
             ("one's\ntwo's", "one’s\ntwo’s"),
+            ("what’s next, don't wait…", "what’s next, don’t wait…"),
         ];
         for (input, want) in cases {
             assert_eq!(text(input), want, "{input:?}");

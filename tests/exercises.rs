@@ -752,22 +752,24 @@ fn exercises_of_a_draft_lesson_are_drafts_too() {
 fn plain_yaml_text_is_punctuated_like_the_markdown() {
     let quiz = exercise(
         "quiz",
-        "objectives: [\"It's 'fine'\"]\nquestions:\n  - question: Whose work?\n    choices: [\"the team's work\", \"mine -- alone\"]\n    answer: 1\n    explanation: That's it...\n",
+        "audience: managers' leads\nmaterials: [\"A 'ledger'\"]\nobjectives: [\"It's 'fine'\"]\nquestions:\n  - question: Whose 'work'?\n    choices: [\"the team's work\", \"mine -- alone\"]\n    answer: 1\n    explanation: That's it...\n",
     )
     .replace("discussion", "quiz")
     .replace("title: Exercise quiz", "title: \"Don't \\\"rush\\\"\"");
     let b = Book::new()
-        .file("book.toml", "title = \"Acme's handbook\"\n")
+        .file(
+            "book.toml",
+            "title = \"Acme's handbook\"\ndescription = \"Ours -- and yours\"\norganisation = \"Acme's people\"\n",
+        )
         .chapter("ch", "Chapter")
         .file(
             "content/ch/lesson.md",
-            "---\ntitle: \"A manager's week\"\nobjectives: [\"Say what's next\"]\n---\nThe team's work.\n",
+            "---\ntitle: \"A manager's week\"\nsummary: A week's work\nobjectives: [\"Say what's next\"]\n---\nThe team's work.\n",
         )
         .file("content/ch/quiz.exercise.yaml", &quiz)
-        .file(
-            "content/workshops/day.yaml",
-            "title: Day's plan\nstart: \"09:00\"\nsessions:\n  - exercise: quiz\n  - break: Tea -- and talk\n    duration: 10\n",
-        );
+        // An id is a name: `--` in it stays.
+        .file("content/ch/pair.exercise.yaml", exercise("pair--share", ""))
+        .file("content/workshops/day.yaml", DAY);
     b.build().ok().no_warnings();
     let lesson = b.page("ch/lesson.html");
     for s in [
@@ -795,6 +797,18 @@ fn plain_yaml_text_is_punctuated_like_the_markdown() {
         day.contains("Day’s plan") && day.contains("Tea – and talk"),
         "{day}"
     );
+    for s in [
+        "Whose ‘work’?",
+        "managers’ leads",
+        "A ‘ledger’",
+        "Acme’s people",
+        r#"content="Ours – and yours""#,
+    ] {
+        assert!(page.contains(s), "exercise page lacks {s}");
+    }
+    assert!(b.main("ch/index.html").contains("A week’s work"));
+    assert!(day.contains("Wrap-up – what’s next"), "{day}");
+    assert!(b.exists("exercises/pair--share.html"));
     assert!(b.search_docs().concat().contains("Don’t “rush”"));
     assert!(b.page("nav.js").contains("A manager’s week"));
     // Ids are names: the page is where the id says.
@@ -806,6 +820,7 @@ fn plain_yaml_text_is_punctuated_like_the_markdown() {
             "title = \"Acme's handbook\"\n[markdown]\nsmart-punctuation = false\n",
         )
         .file("content/ch/quiz.exercise.yaml", &quiz)
+        .file("content/workshops/day.yaml", DAY)
         .chapter("ch", "Chapter")
         .file(
             "content/ch/lesson.md",
@@ -827,4 +842,8 @@ fn plain_yaml_text_is_punctuated_like_the_markdown() {
     ] {
         assert!(page.contains(s), "exercise page lacks {s}");
     }
+    assert!(plain.page("workshops/day.html").contains("Tea -- and talk"));
 }
+
+/// The workshop plan of [`plain_yaml_text_is_punctuated_like_the_markdown`].
+const DAY: &str = "title: Day's plan\nstart: \"09:00\"\nsessions:\n  - exercise: quiz\n  - break: Tea -- and talk\n    duration: 10\n  - activity: Wrap-up -- what's next\n    duration: 5\n";
