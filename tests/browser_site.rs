@@ -347,12 +347,7 @@ fn the_current_entry_is_in_view_and_tab_still_starts_at_the_top() {
     b.goto(&file_url(
         &participant().join("learning-what-your-staff-do/the-payoff.html"),
     ));
-    let seen = b.eval(
-        "var e = document.querySelector('#hb-sidebar [aria-current=\"page\"]').getBoundingClientRect();\
-         var p = document.getElementById('hb-sidebar');\
-         var v = p.getBoundingClientRect();\
-         return [p.scrollTop > 0, e.top >= v.top && e.bottom <= v.bottom];",
-    );
+    let seen = b.eval(IN_VIEW);
     assert_eq!(
         seen,
         serde_json::json!([true, true]),
@@ -363,7 +358,27 @@ fn the_current_entry_is_in_view_and_tab_still_starts_at_the_top() {
         b.eval("return document.activeElement.className;"),
         "hb-skip"
     );
+    // On a phone the contents are a drawer, hidden at load: the entry is
+    // brought into view when it opens.
+    b.set_window_size(400, 500);
+    b.goto(&file_url(
+        &participant().join("learning-what-your-staff-do/the-payoff.html"),
+    ));
+    b.click("#hb-menu-toggle");
+    assert_eq!(
+        b.eval(IN_VIEW),
+        serde_json::json!([true, true]),
+        "in the drawer"
+    );
+    no_js_errors(&b, "learning-what-your-staff-do/the-payoff.html");
 }
+
+/// Whether the sidebar is scrolled, and its current entry is within it.
+const IN_VIEW: &str =
+    "var e = document.querySelector('#hb-sidebar [aria-current=\"page\"]').getBoundingClientRect();\
+     var p = document.getElementById('hb-sidebar');\
+     var v = p.getBoundingClientRect();\
+     return [p.scrollTop > 0, e.top >= v.top && e.bottom <= v.bottom];";
 
 #[test]
 fn catalogue_filters_combine_count_and_live_in_the_url() {
@@ -555,7 +570,7 @@ fn the_draft_badge_is_drawn_as_a_badge() {
         .file("content/done.md", "---\ntitle: Done\nduration: 5\n---\n");
     book.run(&["build", ".", "--drafts"]).ok();
     let b = browser();
-    b.goto(&file_url(&book.path().join("site/wip.html")));
+    b.goto(&file_url(&book.out("wip.html")));
     let style = |sel: &str| {
         b.eval(&format!(
             "const s = getComputedStyle(document.querySelector('{sel}')); \
@@ -565,8 +580,8 @@ fn the_draft_badge_is_drawn_as_a_badge() {
     let badge = style(".hb-draft");
     assert_eq!(badge[0], badge[1], "border in the text's colour: {badge}");
     assert_eq!(badge[2], "600", "{badge}");
-    b.goto(&file_url(&book.path().join("site/done.html")));
+    no_js_errors(&b, "wip.html");
+    b.goto(&file_url(&book.out("done.html")));
     let plain = style(".hb-meta li");
     assert_ne!(plain[0], badge[0], "unlike a plain item: {plain} {badge}");
-    no_js_errors(&b, "wip.html");
 }

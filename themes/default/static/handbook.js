@@ -23,6 +23,20 @@
     });
   }
 
+  /* The current page's entry in the contents is brought into view by
+     scrolling the sidebar alone (on load, and when the phone drawer opens:
+     it is hidden until then). scrollIntoView would do more: Chromium makes
+     the element it scrolls to the place the next Tab starts from, and the
+     first Tab on a page would pass over the skip link and everything
+     before the entry. The tree starts scrolled to its top, so the entry
+     can only be below the view. */
+  function showCurrent() {
+    var current = sidebar && sidebar.querySelector('#hb-nav-tree [aria-current="page"]');
+    if (!current) return;
+    var below = current.getBoundingClientRect().bottom - sidebar.getBoundingClientRect().bottom;
+    if (below > 0) sidebar.scrollTop += Math.ceil(below);
+  }
+
   /* Mobile menu. */
   var menu = document.getElementById("hb-menu-toggle");
   var sidebar = document.getElementById("hb-sidebar");
@@ -31,6 +45,7 @@
       sidebar.classList.toggle("hb-open", open);
       doc.classList.toggle("hb-drawer-open", open);
       menu.setAttribute("aria-expanded", String(open));
+      if (open) showCurrent();
     };
     menu.addEventListener("click", function () {
       setOpen(!sidebar.classList.contains("hb-open"));
@@ -176,15 +191,5 @@
   while (top.firstChild) tree.appendChild(top.firstChild);
   holder.textContent = "";
   holder.appendChild(tree);
-  // The current page's entry is brought into view by scrolling the sidebar
-  // alone. scrollIntoView would do more: Chromium makes the element it
-  // scrolls to the place the next Tab starts from, and the first Tab on a
-  // page would then pass over the skip link and everything before the entry.
-  var current = holder.querySelector('[aria-current="page"]');
-  var pane = document.getElementById("hb-sidebar");
-  if (current && pane) {
-    var at = current.getBoundingClientRect(), view = pane.getBoundingClientRect();
-    if (at.bottom > view.bottom) pane.scrollTop += Math.ceil(at.bottom - view.bottom);
-    else if (at.top < view.top) pane.scrollTop -= Math.ceil(view.top - at.top);
-  }
+  showCurrent();
 })();
