@@ -50,7 +50,7 @@ pub enum FileKind {
     /// YAML that is neither an exercise nor a workshop plan: never published,
     /// since it may hold facilitator material.
     StrayYaml,
-    /// Markdown under another extension (`.markdown`, `.mdown`, `.mkd`):
+    /// Markdown under another extension (`.markdown`, `.mdown`, `.mkd`, `.mkdn`):
     /// not a page, and not published as a file, since it may hold
     /// facilitator text.
     StrayMarkdown,

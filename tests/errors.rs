@@ -370,7 +370,7 @@ fn a_link_by_page_address_is_pointed_at_the_markdown_file() {
         .lesson("01-ch/02-sbi-model.md", "B", "## Situation\n")
         .chapter("02-other", "Other")
         .lesson("02-other/01-c.md", "C", "");
-    book.build().fails(1).says(&[
+    let run = book.build().fails(1).says(&[
         "link to missing file `sbi-model.html`",
         "hint: link to the page's Markdown file: `02-sbi-model.md`",
         "link to missing file `02-sbi-model`",
@@ -379,7 +379,6 @@ fn a_link_by_page_address_is_pointed_at_the_markdown_file() {
         "3 errors",
     ]);
     // Both links to B, by address and without an extension, get the hint.
-    let run = book.build();
     let hint = "hint: link to the page's Markdown file: `02-sbi-model.md`";
     assert_eq!(run.stderr.matches(hint).count(), 2, "{}", run.stderr);
 }
