@@ -576,13 +576,22 @@ fn the_whole_handbook_prints_from_the_home_page() {
     );
     assert!(book.main("one/index.html").contains("Print this chapter"));
 
-    // The smallest book too big to print whole: with the home page and
-    // the chapter, one page over the limit.
-    let mut big = Book::new().chapter("ch", "Chapter");
-    for i in 0..handbook::render::WHOLE_BOOK_PRINT - 1 {
-        big = big.lesson(&format!("ch/l{i:03}.md"), &format!("L{i}"), "");
-    }
-    big.build().ok();
+    // The largest book printed whole, and the smallest too big for that:
+    // with the home page and the chapter, at the limit and one page over.
+    let book_of = |lessons: usize| {
+        let mut b = Book::new().chapter("ch", "Chapter");
+        for i in 0..lessons {
+            b = b.lesson(&format!("ch/l{i:03}.md"), &format!("L{i}"), "");
+        }
+        b.build().ok();
+        b
+    };
+    let limit = book_of(handbook::render::WHOLE_BOOK_PRINT - 2);
+    assert!(limit
+        .main("index.html")
+        .contains("Print the whole handbook"));
+    assert!(limit.page("print.html").contains("L297"));
+    let big = book_of(handbook::render::WHOLE_BOOK_PRINT - 1);
     assert!(!big.main("index.html").contains("Print the whole handbook"));
     assert!(
         !big.exists("print.html"),
