@@ -265,6 +265,10 @@ fn build(args: &BuildArgs, ui: &Ui) -> Result<(), ExitCode> {
     for (config, site, took) in &built {
         write_one(config, site, *took, ui)?;
     }
+    // The process ends next, and the system takes its memory back at once:
+    // freeing every file of a big site one by one first only delays that
+    // (some 10 ms at 10,000 lessons).
+    std::mem::forget(built);
     Ok(())
 }
 
