@@ -1397,6 +1397,16 @@ fn file(path: String, bytes: Arc<[u8]>) -> OutputFile {
     OutputFile { path, bytes }
 }
 
+/// The next number of a small fixed sequence (xorshift64; `seed` must
+/// not be 0), for the tests' generated texts.
+#[cfg(test)]
+fn xorshift(seed: &mut u64) -> u64 {
+    *seed ^= *seed << 13;
+    *seed ^= *seed >> 7;
+    *seed ^= *seed << 17;
+    *seed
+}
+
 /// Analyses the documents and writes every shard.
 #[cfg(test)]
 fn build_files(entries: &[Entry<'_>], an: &Analyzer, limits: &Limits) -> Vec<OutputFile> {
@@ -2034,13 +2044,9 @@ mod tests {
         let mut seed = 0x1234_5678_9abc_def1u64;
         for _ in 0..20_000 {
             let mut t = String::new();
-            for _ in 0..seed % 9 {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                t.push_str(pieces[(seed % pieces.len() as u64) as usize]);
+            for _ in 0..xorshift(&mut seed) % 9 {
+                t.push_str(pieces[(xorshift(&mut seed) % pieces.len() as u64) as usize]);
             }
-            seed = seed.wrapping_mul(0x2545_f491_4f6c_dd1d).wrapping_add(1);
             assert_eq!(is_squashed(&t), squash(&t) == t, "{t:?}");
         }
     }

@@ -173,9 +173,10 @@ fn alnum_run(b: &[u8]) -> usize {
         .count()
 }
 
-/// The top bit of every byte, and the low bit of every byte, of eight
-/// bytes read as one little-endian number.
+/// The top bit of every byte of eight bytes read as one little-endian
+/// number.
 pub(super) const HIGH: u64 = 0x8080_8080_8080_8080;
+/// The low bit of every byte: times `c`, the byte `c` in every place.
 const ONES: u64 = 0x0101_0101_0101_0101;
 
 /// The top bit of each byte of `y` (seven-bit bytes) from `lo` to `hi`:
@@ -858,12 +859,7 @@ mod tests {
             "1½",
         ];
         let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = move || crate::search::xorshift(&mut seed);
         let long: Vec<String> = [39, 40, 41, 47, 63, 64, 65, 130]
             .iter()
             .map(|&n| "Qx7".repeat(n).chars().take(n).collect())
