@@ -371,6 +371,18 @@ fn the_current_entry_is_in_view_and_tab_still_starts_at_the_top() {
         "in the drawer"
     );
     no_js_errors(&b, "learning-what-your-staff-do/the-payoff.html");
+    // Opened again after the reader scrolled the drawer past the entry.
+    let first = "management-is-a-separate-skill/from-doing-to-enabling.html";
+    b.goto(&file_url(&participant().join(first)));
+    b.click("#hb-menu-toggle");
+    b.eval(
+        "var p = document.getElementById('hb-sidebar'); p.scrollTop = p.scrollHeight; return 0;",
+    );
+    assert_eq!(b.eval(IN_VIEW)[1], false, "scrolled past the entry");
+    b.click("#hb-menu-toggle");
+    b.click("#hb-menu-toggle");
+    assert_eq!(b.eval(IN_VIEW)[1], true, "back in view on reopening");
+    no_js_errors(&b, first);
 }
 
 /// Whether the sidebar is scrolled, and its current entry is within it.

@@ -28,13 +28,15 @@
      it is hidden until then). scrollIntoView would do more: Chromium makes
      the element it scrolls to the place the next Tab starts from, and the
      first Tab on a page would pass over the skip link and everything
-     before the entry. The tree starts scrolled to its top, so the entry
-     can only be below the view. */
+     before the entry. It may be below the view, or above it when the
+     reader scrolled the drawer past it before closing it. */
   function showCurrent() {
     var current = sidebar && sidebar.querySelector('#hb-nav-tree [aria-current="page"]');
     if (!current) return;
-    var below = current.getBoundingClientRect().bottom - sidebar.getBoundingClientRect().bottom;
-    if (below > 0) sidebar.scrollTop += Math.ceil(below);
+    var e = current.getBoundingClientRect();
+    var v = sidebar.getBoundingClientRect();
+    if (e.top < v.top) sidebar.scrollTop -= Math.ceil(v.top - e.top);
+    else if (e.bottom > v.bottom) sidebar.scrollTop += Math.ceil(e.bottom - v.bottom);
   }
 
   /* Mobile menu. */
