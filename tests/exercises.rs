@@ -797,18 +797,19 @@ fn plain_yaml_text_is_punctuated_like_the_markdown() {
         assert!(page.contains(s), "exercise page lacks {s}");
     }
     assert!(b.main("exercises/index.html").contains("Don’t “rush”"));
-    let day = b.page("workshops/day.html");
-    assert!(
-        day.contains("Day’s plan") && day.contains("Tea – and talk"),
-        "{day}"
-    );
     assert!(b.main("ch/index.html").contains("A week’s work"));
-    assert!(day.contains("Wrap-up – what’s next"), "{day}");
+    let day = b.page("workshops/day.html");
+    for s in [
+        "Day’s plan",
+        "Don’t “rush”",
+        "Tea – and talk",
+        "Wrap-up – what’s next",
+    ] {
+        assert!(day.contains(s), "workshop page lacks {s}");
+    }
     assert!(b.exists("exercises/pair--share.html"));
     assert!(b.search_docs().concat().contains("Don’t “rush”"));
     assert!(b.page("nav.js").contains("A manager’s week"));
-    // Ids are names: the page is where the id says.
-    assert!(b.exists("exercises/quiz.html"));
 
     let plain = Book::new()
         .file(
