@@ -10,7 +10,7 @@
 //! | `v/N.js` | a range of the sorted vocabulary: word → index term | per query word |
 //! | `t/N.js` | a range of the sorted index terms: the best postings | per query term |
 //! | `r/N.js` | the rest of one frequent term's postings | phrases, filters, long lists |
-//! | `d/N.js` | one page or exercise: titles, URLs, crumbs, text | top results only |
+//! | `d/N.js` | a few pages and their exercises: titles, URLs, crumbs, text | top results only |
 //!
 //! A *document* is what a result links to: a lesson (its title and the text
 //! before its first heading), each section under a heading, a chapter
@@ -65,6 +65,11 @@ pub struct Limits {
     pub vocab_shard: usize,
     /// Target size of a file of tails (a frequent term's further postings).
     pub tail_shard: usize,
+    /// Target size of a document file: consecutive pages share one while
+    /// it stays this small. Each result shown loads its file, so this
+    /// bounds what ten results cost. Fewer files make the build faster:
+    /// at 10,000 lessons the files cost the build more than their text.
+    pub doc_file: usize,
 }
 
 impl Default for Limits {
@@ -75,6 +80,7 @@ impl Default for Limits {
             term_shard: 20_000,
             vocab_shard: 12_000,
             tail_shard: 48_000,
+            doc_file: 24_000,
         }
     }
 }
@@ -1277,18 +1283,20 @@ fn tail_sizes_of(t: &TermOut) -> usize {
 
 /// About the size of [`group_json`]'s output.
 fn group_size(entries: &[Entry<'_>]) -> usize {
-    let mut n = 32;
-    for e in entries {
-        n += e.url.len() + e.title.len() + 96;
-        n += e.crumbs.iter().map(|c| c.len() + 3).sum::<usize>();
-        for d in &e.docs {
-            n += d.title.len() + d.anchor.len() + d.head.len() + d.body.len() + 16;
-        }
+    32 + entries.iter().map(entry_size).sum::<usize>()
+}
+
+/// About the bytes one entry takes in [`group_json`]'s output.
+fn entry_size(e: &Entry<'_>) -> usize {
+    let mut n = e.url.len() + e.title.len() + 96;
+    n += e.crumbs.iter().map(|c| c.len() + 3).sum::<usize>();
+    for d in &e.docs {
+        n += d.title.len() + d.anchor.len() + d.head.len() + d.body.len() + 16;
     }
     n
 }
 
-/// One file of documents, a page and the exercises placed after it, as
+/// One file of documents (see [`document_groups`]), as
 /// `{first, entries: [{kind, url, title, crumbs, label?, first, docs}]}`,
 /// each document `[title, anchor, head, body]`.
 fn group_json(o: &mut Vec<u8>, entries: &[Entry<'_>], first_doc: &[u32]) {
@@ -1491,8 +1499,9 @@ fn index_files(
     let vocab_bounds = vocab_files(&mut files, &encoded, &vocab, &order, &words, limits);
     laps.lap("vocabulary files")?;
 
-    // 6. One file per page, holding the exercises placed after it too.
-    let groups = document_files(&mut files, entries, &first_doc);
+    // 6. Files of documents: a page with the exercises placed after it,
+    // and the next pages while the file stays small.
+    let groups = document_files(&mut files, entries, &first_doc, limits.doc_file);
     laps.lap("document files")?;
 
     // 7. The manifest.
@@ -1853,14 +1862,9 @@ fn document_files(
     files: &mut Vec<OutputFile>,
     entries: &[Entry<'_>],
     first_doc: &[u32],
+    target: usize,
 ) -> Vec<std::ops::Range<usize>> {
-    let mut groups: Vec<std::ops::Range<usize>> = Vec::new();
-    for (k, e) in entries.iter().enumerate() {
-        match groups.last_mut() {
-            Some(g) if e.kind == "exercise" => g.end = k + 1,
-            _ => groups.push(k..k + 1),
-        }
-    }
+    let groups = document_groups(entries, target);
     files.par_extend(groups.par_iter().enumerate().map(|(g, r)| {
         let bytes = shard_with(&format!("d{g}"), group_size(&entries[r.clone()]), |o| {
             group_json(o, &entries[r.clone()], &first_doc[r.clone()]);
@@ -1868,6 +1872,31 @@ fn document_files(
         file(format!("_search/d/{g}.js"), bytes)
     }));
     groups
+}
+
+/// Entries grouped into document files: a page with the exercises placed
+/// after it, and then the pages after it, as long as the file stays
+/// within `target` bytes. A page is never split, so a long one has a file
+/// of its own.
+fn document_groups(entries: &[Entry<'_>], target: usize) -> Vec<std::ops::Range<usize>> {
+    // Each page with its exercises, and its bytes.
+    let mut pages: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut sizes: Vec<usize> = Vec::new();
+    for (k, e) in entries.iter().enumerate() {
+        match (pages.last_mut(), sizes.last_mut()) {
+            (Some(r), Some(n)) if e.kind == "exercise" => {
+                r.end = k + 1;
+                *n += entry_size(e);
+            }
+            _ => {
+                pages.push(k..k + 1);
+                sizes.push(entry_size(e));
+            }
+        }
+    }
+    (cut_shards(&sizes, target).into_iter())
+        .map(|r| pages[r.start].start..pages[r.end - 1].end)
+        .collect()
 }
 
 /// Documents per document file, as variable-length numbers.
@@ -2265,6 +2294,8 @@ mod tests {
         let limits = Limits {
             term_shard: 60,
             vocab_shard: 30,
+            // A file per page.
+            doc_file: 0,
             ..Limits::default()
         };
         let (entries, files) = small_index(&limits);
@@ -2303,6 +2334,55 @@ mod tests {
         assert_eq!(d["entries"][0]["docs"][1][0], "Why missions fail");
         assert_eq!(d["entries"][1]["kind"], "exercise");
         assert_eq!(d["entries"][1]["first"], 4);
+    }
+
+    #[test]
+    fn document_files_hold_pages_up_to_their_target() {
+        let (entries, _) = small_index(&Limits::default());
+        // Pages with the exercises after them: home, chapter, lesson with
+        // its exercise, chapter, lesson.
+        let page = |r: std::ops::Range<usize>| entries[r].iter().map(entry_size).sum::<usize>();
+        let sizes = [page(0..1), page(1..2), page(2..4), page(4..5), page(5..6)];
+        // The lesson with its exercise just fits: the pages before it
+        // share a file, so do the pages after it, and it has its own.
+        let target = sizes[2];
+        assert!(sizes[0] + sizes[1] <= target && sizes[3] + sizes[4] <= target);
+        assert!(sizes[0] + sizes[1] + sizes[2] > target && sizes[2] + sizes[3] > target);
+        assert_eq!(document_groups(&entries, target), [0..2, 2..4, 4..6]);
+        // A target below every page: a file per page, the exercise still
+        // with its lesson.
+        assert_eq!(document_groups(&entries, 0), [0..1, 1..2, 2..4, 4..5, 5..6]);
+        // The files and the manifest agree: documents are found in them
+        // by number.
+        let limits = Limits {
+            doc_file: target,
+            ..Limits::default()
+        };
+        let an = Analyzer::new("en", None).unwrap();
+        let files = build_files(&entries, &an, &limits);
+        let m = payload(&files, "_search/manifest.js");
+        assert_eq!(m["groups"], 3);
+        let entries_of = |k: usize| -> Vec<(String, u64)> {
+            let d = payload(&files, &format!("_search/d/{k}.js"));
+            (d["entries"].as_array().unwrap().iter())
+                .map(|e| {
+                    (
+                        e["title"].as_str().unwrap().to_string(),
+                        e["first"].as_u64().unwrap(),
+                    )
+                })
+                .collect()
+        };
+        let owned = |v: &[(&str, u64)]| -> Vec<(String, u64)> {
+            v.iter().map(|&(t, n)| (t.to_string(), n)).collect()
+        };
+        assert_eq!(entries_of(0), owned(&[("Home", 0), ("Mission", 1)]));
+        assert_eq!(
+            entries_of(1),
+            owned(&[("Writing a mission", 2), ("Mission ladder", 4)])
+        );
+        assert_eq!(entries_of(2), owned(&[("Staff", 5), ("Shadowing", 6)]));
+        assert_eq!(payload(&files, "_search/d/2.js")["first"], 5);
     }
 
     #[test]
