@@ -396,12 +396,18 @@ fn pipeline(
 
     // 9. render
     let (extra_css, extra_links) = branding::extra_css_files(extra_css, &theme.statics);
+    let search_filters = match config.book.search.enabled {
+        true => render::search_filters(theme)
+            .map_err(|d| fail(diags.iter().cloned().chain(d).collect()))?,
+        false => String::new(),
+    };
     let site_view = render::site_view(
         config,
         &exercises,
         &workshops,
         logo.as_ref().map(|f| f.path.clone()),
         extra_links,
+        search_filters,
     );
     let inputs = render::Inputs {
         config,

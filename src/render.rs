@@ -36,6 +36,9 @@ pub struct SiteView<'a> {
     pub edition: &'static str,
     pub facilitator: bool,
     pub search: bool,
+    /// The header's search filters (see [`search_filters`]); empty
+    /// without search.
+    pub search_filters: String,
     pub has_exercises: bool,
     pub workshops: Vec<LinkOut>,
     /// A template context holding just this view as `site`, made once and
@@ -426,12 +429,24 @@ fn render_file<T: Serialize>(
     Ok(OutputFile { path: out, bytes })
 }
 
+/// The header's search filters, rendered once for every page (see
+/// [`crate::theme::SEARCH_FILTERS`]).
+pub fn search_filters(theme: &Theme) -> Result<String, Vec<Diagnostic>> {
+    let name = crate::theme::SEARCH_FILTERS;
+    theme.tera.render(name, &tera::Context::new()).map_err(|e| {
+        let mut d = theme.render_error(name, &e, None);
+        d.message = format!("{} (rendering the search filters of every page)", d.message);
+        vec![d]
+    })
+}
+
 pub fn site_view<'a>(
     config: &'a Config,
     exercises: &[Exercise],
     workshops: &[Workshop],
     logo: Option<String>,
     extra_css: Vec<String>,
+    search_filters: String,
 ) -> SiteView<'a> {
     let b = &config.book;
     let shown = |s: &'a str| match b.markdown.smart_punctuation {
@@ -460,6 +475,7 @@ pub fn site_view<'a>(
         edition: config.edition.name(),
         facilitator: config.edition.is_facilitator(),
         search: b.search.enabled,
+        search_filters,
         has_exercises: !exercises.is_empty(),
         workshops: workshops
             .iter()

@@ -689,6 +689,37 @@ fn an_incomplete_macros_file_is_one_error_at_that_file() {
     assert_eq!(errors(&run), 1, "{}", run.stderr);
 }
 
+/// The header's search filters are rendered once for every page: a
+/// mistake in the theme's `search_filters` macro is one error, at its line
+/// in `macros.html`, and only when the handbook has search.
+#[test]
+fn a_mistake_in_the_search_filters_is_one_error_at_the_macro() {
+    let built_in = include_str!("../themes/default/templates/macros.html");
+    let line = built_in
+        .lines()
+        .position(|l| l.contains("<option value=\"\">Everything</option>"))
+        .unwrap()
+        + 1;
+    let changed = built_in.replace(
+        "<option value=\"\">Everything</option>",
+        "<option value=\"\">{{ everything }}</option>",
+    );
+    let run = house(&[("macros.html", &changed)]).build().fails(1).says(&[
+        &format!("themes/house/templates/macros.html:{line}:23"),
+        "`everything` is not defined (rendering the search filters of every page)",
+        "1 error",
+    ]);
+    assert_eq!(errors(&run), 1, "{}", run.stderr);
+    // Without search the filters are not rendered.
+    house(&[("macros.html", &changed)])
+        .file(
+            "book.toml",
+            "title = \"T\"\ntheme = \"house\"\n[search]\nenabled = false\n",
+        )
+        .build()
+        .ok();
+}
+
 /// Extending a template by its own name is a loop; the hint names the
 /// built-in template, which is what was meant.
 #[test]
