@@ -396,19 +396,17 @@ fn pipeline(
 
     // 9. render
     let (extra_css, extra_links) = branding::extra_css_files(extra_css, &theme.statics);
-    let search_filters = match config.book.search.enabled {
-        true => render::search_filters(theme)
-            .map_err(|d| fail(diags.iter().cloned().chain(d).collect()))?,
-        false => String::new(),
-    };
-    let site_view = render::site_view(
+    let mut site_view = render::site_view(
         config,
         &exercises,
         &workshops,
         logo.as_ref().map(|f| f.path.clone()),
         extra_links,
-        search_filters,
     );
+    if config.book.search.enabled {
+        site_view.search_filters = render::search_filters(theme, &site_view)
+            .map_err(|d| fail(diags.iter().cloned().chain(d).collect()))?;
+    }
     let inputs = render::Inputs {
         config,
         book: &book,

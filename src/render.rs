@@ -36,7 +36,7 @@ pub struct SiteView<'a> {
     pub edition: &'static str,
     pub facilitator: bool,
     pub search: bool,
-    /// The header's search filters (see [`search_filters`]); empty
+    /// The header's search filters (see [`search_filters`]): HTML, empty
     /// without search.
     pub search_filters: String,
     pub has_exercises: bool,
@@ -430,11 +430,20 @@ fn render_file<T: Serialize>(
 }
 
 /// The header's search filters, rendered once for every page (see
-/// [`crate::theme::SEARCH_FILTERS`]).
-pub fn search_filters(theme: &Theme) -> Result<String, Vec<Diagnostic>> {
+/// [`crate::theme::SEARCH_FILTERS`]). The macro sees `site` (and its
+/// `id`), as on a page; what differs from page to page is not there.
+pub fn search_filters(theme: &Theme, site: &SiteView<'_>) -> Result<String, Vec<Diagnostic>> {
     let name = crate::theme::SEARCH_FILTERS;
-    theme.tera.render(name, &tera::Context::new()).map_err(|e| {
-        let mut d = theme.render_error(name, &e, None);
+    let mut ctx = tera::Context::new();
+    let rendered = (ctx.try_insert("site", site)).and_then(|()| theme.tera.render(name, &ctx));
+    rendered.map_err(|e| {
+        let mut d = theme.macro_render_error(name, "search_filters", &e, Some(&ctx));
+        if ["`root", "`path", "`page"]
+            .iter()
+            .any(|v| d.message.starts_with(&format!("{v}`")) || d.message.starts_with(&format!("{v}.")))
+        {
+            d.hint = Some("the search filters are rendered once for every page: the `search_filters` macro can use its `id` and `site`, not `root`, `path` or `page`".into());
+        }
         d.message = format!("{} (rendering the search filters of every page)", d.message);
         vec![d]
     })
@@ -446,7 +455,6 @@ pub fn site_view<'a>(
     workshops: &[Workshop],
     logo: Option<String>,
     extra_css: Vec<String>,
-    search_filters: String,
 ) -> SiteView<'a> {
     let b = &config.book;
     let shown = |s: &'a str| match b.markdown.smart_punctuation {
@@ -475,7 +483,8 @@ pub fn site_view<'a>(
         edition: config.edition.name(),
         facilitator: config.edition.is_facilitator(),
         search: b.search.enabled,
-        search_filters,
+        // Filled in by the render stage, once the theme is known.
+        search_filters: String::new(),
         has_exercises: !exercises.is_empty(),
         workshops: workshops
             .iter()

@@ -710,6 +710,17 @@ fn a_mistake_in_the_search_filters_is_one_error_at_the_macro() {
         "1 error",
     ]);
     assert_eq!(errors(&run), 1, "{}", run.stderr);
+    // Rendered once, they cannot use what differs from page to page.
+    let rooted = built_in.replace(
+        "<option value=\"\">Everything</option>",
+        "<option value=\"{{ root }}\">Everything</option>",
+    );
+    house(&[("macros.html", &rooted)]).build().fails(1).says(&[
+        &format!("themes/house/templates/macros.html:{line}:21"),
+        "`root` is not defined (rendering the search filters of every page)",
+        "the `search_filters` macro can use its `id` and `site`, not `root`, `path` or `page`",
+        "1 error",
+    ]);
     // Without search the filters are not rendered.
     house(&[("macros.html", &changed)])
         .file(

@@ -356,17 +356,18 @@ fn a_theme_can_override_one_template_or_one_block() {
 
 /// The header's search filters are rendered once per build, from the
 /// theme's own `search_filters` macro: a theme that changes the macro
-/// changes them on every page, as on the search page.
+/// changes them on every page, as on the search page. The macro can read
+/// `site`, escaped as everywhere.
 #[test]
 fn a_themes_search_filters_reach_every_page() {
     let built_in = include_str!("../themes/default/templates/macros.html");
     let macros = built_in.replace(
         "<option value=\"exercise\">Exercises only</option>",
-        "<option value=\"exercise\">Exercises only</option><option value=\"\" data-id=\"{{ id }}\">House filter</option>",
+        "<option value=\"exercise\">Exercises only</option><option value=\"\" data-id=\"{{ id }}\">House filter of {{ site.title }}</option>",
     );
     assert_ne!(macros, built_in);
     let book = Book::new()
-        .file("book.toml", "title = \"T\"\ntheme = \"house\"\n")
+        .file("book.toml", "title = \"T <b>&\"\ntheme = \"house\"\n")
         .chapter("ch", "Chapter")
         .lesson("ch/a.md", "A", "Body text.\n")
         .file("themes/house/templates/macros.html", &macros);
@@ -374,14 +375,16 @@ fn a_themes_search_filters_reach_every_page() {
     for page in ["index.html", "ch/index.html", "ch/a.html", "contents.html"] {
         let html = book.page(page);
         assert!(
-            html.contains("<option value=\"\" data-id=\"hb-search\">House filter</option>"),
+            html.contains(
+                "<option value=\"\" data-id=\"hb-search\">House filter of T &lt;b&gt;&amp;</option>"
+            ),
             "{page}"
         );
         assert_eq!(html.matches("House filter").count(), 1, "{page}");
     }
     assert!(book
         .page("search.html")
-        .contains("data-id=\"hb-search-page\">House filter"));
+        .contains("data-id=\"hb-search-page\">House filter of T &lt;b&gt;&amp;<"));
 }
 
 #[test]

@@ -1856,8 +1856,8 @@ fn vocab_files<'v>(
         .collect()
 }
 
-/// One file of documents per page, holding the exercises placed after it
-/// too. Returns the entries of each file.
+/// The files of documents, grouped by [`document_groups`]. Returns the
+/// entries of each file.
 fn document_files(
     files: &mut Vec<OutputFile>,
     entries: &[Entry<'_>],

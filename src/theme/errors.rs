@@ -165,12 +165,11 @@ fn cycle<'a>(templates: &'a HashMap<String, Template>, name: &str) -> Option<Vec
 
 /// A hint for a template name that does not exist.
 fn template_hint(templates: &HashMap<String, Template>, wanted: &str) -> String {
-    let mut names: Vec<&str> = (templates.keys())
-        .map(String::as_str)
-        .filter(|n| !n.starts_with("default/"))
-        .collect();
+    // The build's own templates (`__…`) are not the theme's to name.
+    let known = || (templates.keys().map(String::as_str)).filter(|n| !n.starts_with("__"));
+    let mut names: Vec<&str> = known().filter(|n| !n.starts_with("default/")).collect();
     names.sort();
-    match did_you_mean(wanted, templates.keys().map(String::as_str)) {
+    match did_you_mean(wanted, known()) {
         Some(s) => format!("did you mean `{s}`?"),
         None => format!(
             "the templates are {}; `default/NAME` is the built-in version of NAME",
@@ -508,12 +507,17 @@ fn value<'a>(v: &'a ExprVal, f: &mut dyn FnMut(Found<'a>)) {
 }
 
 /// The diagnostic for template `name` failing to render with `ctx`.
+///
+/// `in_macro`: the macro that was rendered, when the error is known to come
+/// from it; its definition is looked in first, so that a name also used
+/// by an earlier macro of the file is found where it failed.
 pub(super) fn render(
     tera: &Tera,
     files: &HashMap<String, Source>,
     name: &str,
     e: &tera::Error,
     ctx: Option<&tera::Context>,
+    in_macro: Option<&str>,
 ) -> Diagnostic {
     // "Failed to render 'x' (error happened in 'y')." names the template
     // whose block failed, when it is not the one rendered.
@@ -529,7 +533,11 @@ pub(super) fn render(
     let found = cause.needle.as_ref().and_then(|(needle, look)| {
         order.iter().find_map(|t| {
             let src = files.get(t)?;
-            Some((src, find_in_tags(&src.text, needle, *look)?, needle.len()))
+            let from = in_macro
+                .and_then(|m| macro_start(&src.text, m))
+                .and_then(|k| Some(k + find_in_tags(&src.text[k..], needle, *look)?));
+            let at = from.or_else(|| find_in_tags(&src.text, needle, *look))?;
+            Some((src, at, needle.len()))
         })
     });
     let d = match found {
@@ -543,6 +551,27 @@ pub(super) fn render(
         }
     };
     d.with_hint(cause.hint)
+}
+
+/// Where macro `name` is defined in `text`: the start of its
+/// `{% macro name(` tag.
+fn macro_start(text: &str, name: &str) -> Option<usize> {
+    let mut i = 0;
+    while let Some(k) = text[i..].find("{%") {
+        let start = i + k;
+        let tag = text[start + 2..].trim_start_matches('-').trim_start();
+        if let Some(rest) = tag.strip_prefix("macro") {
+            if rest
+                .trim_start()
+                .strip_prefix(name)
+                .is_some_and(|r| r.trim_start().starts_with('('))
+            {
+                return Some(start);
+            }
+        }
+        i = start + 2;
+    }
+    None
 }
 
 /// What made a template fail, in the product's words.
