@@ -2362,6 +2362,9 @@ mod tests {
         let files = build_files(&entries, &an, &limits);
         let m = payload(&files, "_search/manifest.js");
         assert_eq!(m["groups"], 3);
+        let mut per_group = Reader::new(m["per_group"].as_str().unwrap());
+        let counts: Vec<u64> = std::iter::from_fn(|| per_group.varint()).collect();
+        assert_eq!(counts, [2, 3, 2], "documents in each file");
         let entries_of = |k: usize| -> Vec<(String, u64)> {
             let d = payload(&files, &format!("_search/d/{k}.js"));
             (d["entries"].as_array().unwrap().iter())
