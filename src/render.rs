@@ -438,12 +438,6 @@ pub fn search_filters(theme: &Theme, site: &SiteView<'_>) -> Result<String, Vec<
     let rendered = (ctx.try_insert("site", site)).and_then(|()| theme.tera.render(name, &ctx));
     rendered.map_err(|e| {
         let mut d = theme.macro_render_error(name, "search_filters", &e, Some(&ctx));
-        if ["`root", "`path", "`page"]
-            .iter()
-            .any(|v| d.message.starts_with(&format!("{v}`")) || d.message.starts_with(&format!("{v}.")))
-        {
-            d.hint = Some("the search filters are rendered once for every page: the `search_filters` macro can use its `id` and `site`, not `root`, `path` or `page`".into());
-        }
         d.message = format!("{} (rendering the search filters of every page)", d.message);
         vec![d]
     })

@@ -718,7 +718,7 @@ fn a_mistake_in_the_search_filters_is_one_error_at_the_macro() {
     house(&[("macros.html", &rooted)]).build().fails(1).says(&[
         &format!("themes/house/templates/macros.html:{line}:21"),
         "`root` is not defined (rendering the search filters of every page)",
-        "the `search_filters` macro can use its `id` and `site`, not `root`, `path` or `page`",
+        "hint: `root` differs from page to page, and this is rendered once for every page: it can use `site` only",
         "1 error",
     ]);
     // Without search the filters are not rendered.

@@ -746,6 +746,18 @@ fn fields_hint(path: &str, ctx: &tera::Context) -> Option<String> {
     let first = parts.next()?;
     let Some(mut at) = ctx.get(first) else {
         let data = ["site", "root", "path", "page"];
+        if data.contains(&first) {
+            // Pages get all four; a render once for every page (the search
+            // filters) gets what is the same on all of them.
+            let given: Vec<String> = (data.iter())
+                .filter(|d| ctx.get(d).is_some())
+                .map(|d| format!("`{d}`"))
+                .collect();
+            return Some(format!(
+                "`{first}` differs from page to page, and this is rendered once for every page: it can use {} only",
+                given.join(" and ")
+            ));
+        }
         return Some(match did_you_mean(first, data) {
             Some(s) => format!("did you mean `{s}`? {DATA_HINT}"),
             None => format!("`{first}` is not among the template's data; a loop variable, macro argument or `set` name has only the fields it is given, where it is defined; {DATA_HINT}"),
