@@ -502,6 +502,42 @@ fn facilitator_text_is_searchable_only_in_the_facilitator_edition() {
     no_js_errors(&b, "facilitator");
 }
 
+#[test]
+fn a_snippet_is_the_results_own_text() {
+    let book = fixture::Book::new().chapter("01-ch", "Animals").file(
+        "content/01-ch/01-gardens.md",
+        "---\ntitle: Gardens\nsummary: How marmots dig their burrows.\n---\n\
+             Intro text about soil.\n\n## Tools\n\nTools come in many kinds.\n\n\
+             ### Spades for badgers\n\nSpades are sturdy and cheap.\n",
+    );
+    book.build().ok();
+    let b = browser();
+    b.goto(&file_url(&book.out("index.html")));
+    let snippet = |q: &str, title: &str| {
+        b.eval("const i = document.getElementById('hb-search-input'); i.value = ''; i.dispatchEvent(new Event('input'));");
+        type_query(&b, q);
+        let got = b.eval(&format!(
+            "const li = Array.from(document.querySelectorAll('{OPTIONS}'))
+               .find(li => li.querySelector('.hb-result-title').textContent === {});
+             const s = li && li.querySelector('.hb-result-snippet');
+             return s ? [s.textContent, Array.from(s.querySelectorAll('mark')).map(m => m.textContent)] : null",
+            js(title)
+        ));
+        assert!(!got.is_null(), "{q}: no result {title}");
+        (got[0].as_str().unwrap().to_string(), got[1].clone())
+    };
+    // Only the section's title matches: its own text, not the heading above it.
+    let (text, marks) = snippet("badgers", "Spades for badgers");
+    assert!(text.contains("Spades are sturdy"), "{text}");
+    assert!(!text.contains("Tools"), "{text}");
+    assert_eq!(marks, serde_json::json!([]));
+    // Only the lesson's summary matches: the summary, marked.
+    let (text, marks) = snippet("marmots", "Gardens");
+    assert!(text.contains("How marmots dig"), "{text}");
+    assert_eq!(marks, serde_json::json!(["marmots"]));
+    no_js_errors(&b, "a fixture lesson");
+}
+
 /// A handbook whose headings, text and exercise titles carry script payloads.
 fn hostile_book() -> &'static fixture::Book {
     static BOOK: OnceLock<fixture::Book> = OnceLock::new();

@@ -754,10 +754,18 @@
       crumbs.textContent = r.crumbs.join(" \u203A ");
       a.appendChild(crumbs);
     }
+    /* The snippet is the body's text. A page's or an exercise's summary
+       and objectives stand in for it when they hold a match and the body
+       does not, or when there is no body. A section's head is only the
+       headings above it, which say nothing of the section itself. */
     var text = r.body, toks = tokens(text);
-    if (!toks.some(function (t) { return isMatch(t.w); }) && r.head) {
-      text = r.head;
-      toks = tokens(text);
+    var matches = function (ts) { return ts.some(function (t) { return isMatch(t.w); }); };
+    if (r.head && r.type !== "section" && !matches(toks)) {
+      var headToks = tokens(r.head);
+      if (!text || matches(headToks)) {
+        text = r.head;
+        toks = headToks;
+      }
     }
     if (text) {
       var snip = document.createElement("span");
