@@ -811,8 +811,13 @@ pub fn render(input: &Input<'_>, settings: &Settings<'_>) -> Rendered {
             }
             // A table's cells stay apart in search snippets: "Recognition ·
             // Shares their work · Feels invisible", not one run-on line.
+            // An empty cell adds nothing: a grid left blank to fill in
+            // would read "· · · ·".
             Event::End(TagEnd::TableCell) => {
-                gather(&mut search, settings, CELL_GAP);
+                let text = &search[section.range.start..];
+                if !text.trim().is_empty() && !text.ends_with(CELL_GAP) {
+                    gather(&mut search, settings, CELL_GAP);
+                }
                 out.push(ev.clone());
             }
             _ => out.push(ev.clone()),

@@ -560,6 +560,24 @@ fn search_text_keeps_table_cells_apart() {
     );
 }
 
+/// Empty table cells add nothing to the search text: a grid left blank to
+/// be filled in does not make a snippet of separators.
+#[test]
+fn search_text_skips_empty_table_cells() {
+    let book = Book::new().lesson(
+        "a.md",
+        "A",
+        "| | Rating | Notes |\n| --- | --- | --- |\n| You | | |\n| Peer | | ok |\n\nAfter.\n",
+    );
+    book.build().ok();
+    let docs = book.search_docs();
+    assert!(
+        docs.iter()
+            .any(|d| d.contains("\"Rating \u{b7} Notes \u{b7} You \u{b7} Peer \u{b7} ok After.\"")),
+        "{docs:?}"
+    );
+}
+
 /// The home page prints the whole handbook in reading order, each page as
 /// it shows on screen; a handbook too big to print as one page is printed
 /// chapter by chapter instead.
