@@ -597,3 +597,50 @@ fn the_draft_badge_is_drawn_as_a_badge() {
     let plain = style(".hb-meta li");
     assert_ne!(plain[0], badge[0], "unlike a plain item: {plain} {badge}");
 }
+
+/// The header fits every width, in the edition with the most in it (the
+/// sample's facilitator edition: a badge and a long workshop link): the
+/// search box keeps room to type, the site links give way first, the
+/// results open inside the window, and the edition stays in sight on a
+/// phone.
+#[test]
+fn the_header_fits_from_phone_to_desktop() {
+    let b = browser();
+    for width in [390, 770, 900, 1100, 1280] {
+        b.set_window_size(width, 700);
+        b.goto(&file_url(&site().1.join("index.html")));
+        b.eval("const i = document.getElementById('hb-search-input'); i.focus(); i.value = 'feedback'; i.dispatchEvent(new Event('input')); return 0;");
+        b.wait_for(
+            "document.querySelectorAll('#hb-search-results [role=option]').length > 0",
+            "results",
+        );
+        let m = b.eval(
+            "const r = s => document.querySelector(s).getBoundingClientRect();
+             const badge = r('.hb-edition-badge');
+             return { scroll: document.documentElement.scrollWidth, inner: innerWidth,
+                      input: r('#hb-search-input').width, title: r('.hb-brand span').width,
+                      panelLeft: r('#hb-search-panel').left, panelRight: r('#hb-search-panel').right,
+                      badge: badge.width > 0 && badge.right <= innerWidth,
+                      links: [...document.querySelectorAll('.hb-top-links a')]
+                          .map(a => a.getBoundingClientRect().width) };",
+        );
+        let f = |k: &str| m[k].as_f64().unwrap();
+        assert!(f("scroll") <= f("inner"), "{width}: scrolls sideways: {m}");
+        assert!(f("input") >= 150.0, "{width}: search box too small: {m}");
+        assert!(f("title") >= 100.0, "{width}: title squeezed: {m}");
+        assert!(
+            f("panelLeft") >= 0.0 && f("panelRight") <= f("inner"),
+            "{width}: results outside the window: {m}"
+        );
+        assert_eq!(m["badge"], true, "{width}: no edition badge: {m}");
+        if width > 760 {
+            // Every site link can still be seen and clicked.
+            let links = m["links"].as_array().unwrap();
+            assert!(links.len() >= 2, "{m}");
+            assert!(
+                links.iter().all(|w| w.as_f64().unwrap() >= 60.0),
+                "{width}: {m}"
+            );
+        }
+    }
+}

@@ -231,7 +231,7 @@ fn out_keeps_the_editions_apart() {
     let facilitator = |dir: &str| {
         std::fs::read_to_string(book.path().join(dir).join("index.html"))
             .unwrap()
-            .contains("Facilitator edition")
+            .contains(r#"class="hb-edition-badge""#)
     };
     book.run(&["build", ".", "--out", "public"])
         .ok()
@@ -419,7 +419,7 @@ fn both_editions_build_side_by_side() {
     assert!(
         std::fs::read_to_string(book.path().join("site-facilitator/index.html"))
             .unwrap()
-            .contains("Facilitator edition")
+            .contains(r#"class="hb-edition-badge""#)
     );
 }
 
