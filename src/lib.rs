@@ -167,6 +167,8 @@ pub struct SearchJob {
     rendered: Vec<Arc<markdown::Rendered>>,
     exercises: Vec<exercise::Exercise>,
     exercise_md: Vec<Arc<markdown::ExerciseMarkdown>>,
+    workshops: Vec<workshop::Workshop>,
+    workshop_md: Vec<markdown::WorkshopMarkdown>,
 }
 
 impl SearchJob {
@@ -183,6 +185,8 @@ impl SearchJob {
             rendered: &self.rendered,
             exercises: &self.exercises,
             exercise_md: &self.exercise_md,
+            workshops: &self.workshops,
+            workshop_md: &self.workshop_md,
         };
         // The settings were checked when the job was made.
         let mut files = search::build_until(&inputs, stop).ok()??;
@@ -358,6 +362,8 @@ fn pipeline(
             rendered: &rendered,
             exercises: &exercises,
             exercise_md: &exercise_md,
+            workshops: &workshops,
+            workshop_md: &workshop_md,
         });
         diags.extend(d);
         if has_errors(&diags) {
@@ -472,6 +478,8 @@ fn pipeline(
         rendered,
         exercises,
         exercise_md,
+        workshops,
+        workshop_md,
     });
     Ok((site, job))
 }

@@ -384,9 +384,10 @@ pub fn render_exercise(e: &Exercise, settings: &Settings<'_>) -> ExerciseMarkdow
 /// edition, each slot's notes and its exercise's facilitator notes.
 #[derive(Debug)]
 pub struct WorkshopMarkdown {
-    pub description: Option<String>,
-    /// Per slot: (its notes, its exercise's facilitator notes), as HTML.
-    pub slots: Vec<(Option<String>, Option<String>)>,
+    pub description: Option<FieldMarkdown>,
+    /// Per slot: its notes, and its exercise's facilitator notes as HTML
+    /// (facilitator edition only).
+    pub slots: Vec<(Option<FieldMarkdown>, Option<String>)>,
     pub diags: Vec<Diagnostic>,
     /// Links to other pages' anchors, for the validate stage.
     pub links: Vec<FieldLink>,
@@ -414,7 +415,7 @@ pub fn render_workshop(
             slots.push((None, None));
             continue;
         }
-        let notes = (s.notes.as_deref()).map(|n| f.render(&format!("sessions.{i}.notes"), n).html);
+        let notes = (s.notes.as_deref()).map(|n| f.render(&format!("sessions.{i}.notes"), n));
         let exercise_notes = match &s.what {
             SlotWhat::Exercise(e) => {
                 let e = &exercises[*e];
@@ -425,7 +426,7 @@ pub fn render_workshop(
         };
         slots.push((notes, exercise_notes));
     }
-    let description = (w.data.description.as_deref()).map(|d| f.render("description", d).html);
+    let description = (w.data.description.as_deref()).map(|d| f.render("description", d));
     WorkshopMarkdown {
         description,
         slots,

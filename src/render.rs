@@ -969,14 +969,14 @@ fn workshop_page<'a>(
             title,
             url,
             materials,
-            notes: notes.as_deref(),
+            notes: notes.as_ref().map(|n| n.html.as_str()),
             facilitator_notes: exercise_notes.as_deref(),
         });
     }
     let total = w.total();
     let view = WorkshopView {
         title: &w.data.title,
-        description: md.description.as_deref(),
+        description: md.description.as_ref().map(|d| d.html.as_str()),
         start: format_time(w.start()),
         end: format_time(w.start() + total),
         total: format_duration(total),

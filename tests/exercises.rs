@@ -327,6 +327,51 @@ fn facilitator_text_never_reaches_the_participant_edition() {
     );
 }
 
+/// A workshop's agenda is in the search index: its title, what it covers
+/// (lessons, exercises, activities and breaks by name) and its
+/// description, marked as a workshop for the filters; its sessions' notes
+/// only in the facilitator edition, the only one that shows them.
+#[test]
+fn a_workshop_agenda_is_searchable() {
+    let b = book()
+        .file("book.toml", "title = \"T\"\n[build]\neditions = [\"participant\", \"facilitator\"]\n")
+        .file("content/ch/listen.exercise.yaml", exercise("listen", ""))
+        .file(
+            "content/workshops/day.yaml",
+            "title: Quokka day\nstart: \"09:00\"\ndescription: A morning on *wombats*.\nsessions:\n  - lesson: ch/lesson\n    duration: 30\n    notes: Mention numbats.\n  - exercise: listen\n  - break: Tea and biscuits\n    duration: 15\n",
+        );
+    b.build().ok();
+    let docs = |dir: &str| -> String {
+        std::fs::read_dir(b.path().join(dir).join("_search/d"))
+            .unwrap()
+            .map(|f| std::fs::read_to_string(f.unwrap().path()).unwrap())
+            .collect()
+    };
+    let participant = docs("site");
+    assert!(
+        participant.contains(
+            r#"{"kind":"workshop","url":"workshops/day.html","title":"Quokka day","crumbs":[]"#
+        ),
+        "{participant}"
+    );
+    assert!(
+        participant.contains(r#"["Quokka day","","The Lesson. Exercise listen. Tea and biscuits","A morning on wombats."]"#),
+        "{participant}"
+    );
+    assert!(!participant.contains("numbats"), "{participant}");
+    assert!(docs("site-facilitator").contains("A morning on wombats. Mention numbats."));
+    // The manifest lists it apart from the exercises: the last document.
+    let manifest = std::fs::read_to_string(b.path().join("site/_search/manifest.js")).unwrap();
+    let n = manifest.split(r#""docs":"#).nth(1).unwrap();
+    let n: u32 = n[..n.find(',').unwrap()].parse().unwrap();
+    let mut last = String::new();
+    handbook::search::encode::varint(&mut last, u64::from(n - 1));
+    assert!(
+        manifest.contains(&format!(r#""workshops":"{last}""#)),
+        "{manifest}"
+    );
+}
+
 #[test]
 fn agenda_times_cross_midnight_and_warn_about_overruns() {
     let b = book()

@@ -370,8 +370,29 @@ fn filters_keep_lessons_exercises_or_one_chapter() {
     let lessons = api_search(&b, "team", "{limit: 100, scope: 'lesson'}");
     assert!(!ex.is_empty() && !lessons.is_empty());
     assert!(ex.iter().all(|r| r["type"] == "exercise"));
-    assert!(lessons.iter().all(|r| r["type"] != "exercise"));
-    assert_eq!(ex.len() + lessons.len(), all.len());
+    assert!(lessons
+        .iter()
+        .all(|r| r["type"] != "exercise" && r["type"] != "workshop"));
+    // The workshop's agenda is in neither: only in everything.
+    let workshops = all.iter().filter(|r| r["type"] == "workshop").count();
+    assert_eq!(workshops, 1, "{all:?}");
+    assert_eq!(ex.len() + lessons.len() + workshops, all.len());
+    // A word only its agenda has finds the workshop, shown as one.
+    type_query(&b, "coffee");
+    let shown = b.eval(&format!(
+        "return Array.from(document.querySelectorAll('{OPTIONS}')).map(li =>
+           [li.querySelector('.hb-result-type').textContent, li.querySelector('.hb-result-title').textContent,
+            li.querySelector('a').getAttribute('href')])"
+    ));
+    assert_eq!(
+        shown,
+        serde_json::json!([[
+            "Workshop",
+            "Half-day workshop for new managers",
+            "workshops/half-day.html?hl=coffee"
+        ]])
+    );
+    b.eval("const i = document.getElementById('hb-search-input'); i.value = ''; i.dispatchEvent(new Event('input'));");
     // The second chapter of the filter list.
     let in_second = api_search(&b, "team", "{limit: 100, chapter: '1'}");
     assert!(!in_second.is_empty());

@@ -14,9 +14,10 @@
 //!
 //! A *document* is what a result links to: a lesson (its title and the text
 //! before its first heading), each section under a heading, a chapter
-//! introduction, or an exercise. Documents are numbered in reading order,
-//! with exercises right after their lesson, so a chapter is a range of
-//! numbers and the chapter filter needs no per-document data.
+//! introduction, an exercise, or a workshop's agenda. Documents are
+//! numbered in reading order, with exercises right after their lesson and
+//! workshops last, so a chapter is a range of numbers and the chapter
+//! filter needs no per-document data.
 //!
 //! Scores are BM25F with field weights (title, then headings, then body),
 //! computed here and quantised to one character per posting; the browser
@@ -37,8 +38,9 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::exercise::Exercise;
-use crate::markdown::{ExerciseMarkdown, FieldMarkdown, Rendered};
+use crate::markdown::{ExerciseMarkdown, FieldMarkdown, Rendered, WorkshopMarkdown};
 use crate::model::{Book, PageKind};
+use crate::workshop::{SlotWhat, Workshop};
 use crate::OutputFile;
 
 use encode::{fixed, push_js_str, shard, shard_with, varint};
@@ -51,6 +53,9 @@ pub struct Inputs<'a> {
     pub exercises: &'a [Exercise],
     /// The exercises' Markdown fields, in the same order.
     pub exercise_md: &'a [Arc<ExerciseMarkdown>],
+    pub workshops: &'a [Workshop],
+    /// The workshops' Markdown fields, in the same order.
+    pub workshop_md: &'a [WorkshopMarkdown],
 }
 
 /// Tuning. The sizes are targets in bytes of one shard file.
@@ -299,6 +304,7 @@ pub fn collect<'a>(inputs: &Inputs<'a>) -> Vec<Entry<'a>> {
             .filter(|&e| exercises[e].lesson.is_none())
             .map(|e| exercise_entry(inputs, e)),
     );
+    entries.extend((0..inputs.workshops.len()).map(|w| workshop_entry(inputs, w)));
     entries
 }
 
@@ -423,6 +429,43 @@ fn exercise_entry<'a>(inputs: &Inputs<'a>, i: usize) -> Entry<'a> {
         chapters,
         docs: vec![DocText {
             title: &d.title,
+            anchor: "",
+            head: join(&head),
+            body: join(&body),
+        }],
+    }
+}
+
+/// A workshop's agenda: what it covers (its lessons, exercises, activities
+/// and breaks by name) weighs as headings do, and its description is the
+/// body, with the sessions' notes in the facilitator edition (the only one
+/// whose agenda shows them: the Markdown stage renders them for it alone).
+fn workshop_entry<'a>(inputs: &Inputs<'a>, i: usize) -> Entry<'a> {
+    let (w, md) = (&inputs.workshops[i], &inputs.workshop_md[i]);
+    let head: Vec<&str> = (w.slots.iter())
+        .map(|s| match &s.what {
+            SlotWhat::Lesson(p) => inputs.book.pages[*p].title(),
+            SlotWhat::Exercise(e) => inputs.exercises[*e].data.title.as_str(),
+            SlotWhat::Break(t) | SlotWhat::Activity(t) => t.as_str(),
+        })
+        .collect();
+    let field = |f: &'a FieldMarkdown| f.text();
+    let mut body: Vec<&str> = md.description.iter().flat_map(field).collect();
+    body.extend(
+        md.slots
+            .iter()
+            .filter_map(|(n, _)| n.as_ref())
+            .flat_map(field),
+    );
+    Entry {
+        kind: "workshop",
+        url: &w.out,
+        title: &w.data.title,
+        crumbs: Vec::new(),
+        label: None,
+        chapters: Vec::new(),
+        docs: vec![DocText {
+            title: &w.data.title,
             anchor: "",
             head: join(&head),
             body: join(&body),
@@ -1247,6 +1290,8 @@ struct Manifest<'a> {
     per_group: String,
     /// Exercise documents, as deltas (for the "exercises only" filter).
     exercises: String,
+    /// Workshop documents, as deltas (neither lessons nor exercises).
+    workshops: String,
     /// Top of the impact scale (see `Quantizer`).
     imax: f32,
     /// First word of each vocabulary shard, and first term of each term shard.
@@ -1510,7 +1555,8 @@ fn index_files(
         docs: n_docs,
         groups: groups.len() as u32,
         per_group: docs_per_group(entries, &groups),
-        exercises: exercise_docs(entries, &first_doc),
+        exercises: docs_of_kind(entries, &first_doc, "exercise"),
+        workshops: docs_of_kind(entries, &first_doc, "workshop"),
         imax,
         vocab: vocab_bounds,
         terms: term_bounds,
@@ -1909,12 +1955,12 @@ fn docs_per_group(entries: &[Entry<'_>], groups: &[std::ops::Range<usize>]) -> S
     out
 }
 
-/// The exercises' document numbers, as deltas.
-fn exercise_docs(entries: &[Entry<'_>], first_doc: &[u32]) -> String {
+/// The document numbers of the entries of one kind, as deltas.
+fn docs_of_kind(entries: &[Entry<'_>], first_doc: &[u32], kind: &str) -> String {
     let mut out = String::new();
     let mut last = 0u64;
     for (k, e) in entries.iter().enumerate() {
-        if e.kind == "exercise" {
+        if e.kind == kind {
             for d in 0..e.docs.len() as u64 {
                 let doc = u64::from(first_doc[k]) + d;
                 varint(&mut out, doc - last);

@@ -155,7 +155,7 @@
   var manifest = null;
   var impactOf = null;
   var groupStart = null; /* first document of each document file, plus the total */
-  var exerciseDoc = null;
+  var docKind = null; /* per document: 1 an exercise, 2 a workshop, 0 a page */
 
   function setManifest(m) {
     manifest = m;
@@ -165,10 +165,11 @@
     groupStart = new Uint32Array(m.groups + 1);
     var r = new Reader(m.per_group);
     for (var k = 0; k < m.groups; k++) groupStart[k + 1] = groupStart[k] + r.v();
-    exerciseDoc = new Uint8Array(m.docs);
-    r = new Reader(m.exercises);
-    var d = 0;
-    while (r.more()) { d += r.v(); if (d < m.docs) exerciseDoc[d] = 1; }
+    docKind = new Uint8Array(m.docs);
+    [[m.exercises, 1], [m.workshops || "", 2]].forEach(function (kind) {
+      var r = new Reader(kind[0]), d = 0;
+      while (r.more()) { d += r.v(); if (d < m.docs) docKind[d] = kind[1]; }
+    });
   }
 
   function loadManifest() {
@@ -508,10 +509,8 @@
       var ch = manifest.chapters[opts.chapter];
       if (d < ch.first || d >= ch.end) return false;
     }
-    if (opts.scope) {
-      var ex = exerciseDoc[d] === 1;
-      if (opts.scope === "exercise" ? !ex : ex) return false;
-    }
+    /* "Lessons only" is the book's pages: neither exercises nor workshops. */
+    if (opts.scope && docKind[d] !== (opts.scope === "exercise" ? 1 : 0)) return false;
     return true;
   }
 
@@ -668,7 +667,7 @@
 
   /* ---------- Rendering (DOM APIs only) ---------- */
 
-  var TYPE_LABEL = { lesson: "Lesson", section: "Section", exercise: "Exercise", chapter: "Chapter", page: "Page" };
+  var TYPE_LABEL = { lesson: "Lesson", section: "Section", exercise: "Exercise", chapter: "Chapter", page: "Page", workshop: "Workshop" };
 
   function matcher(forms, prefixes) {
     var set = Object.create(null);
