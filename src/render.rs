@@ -205,6 +205,9 @@ struct ExerciseView<'a> {
     breadcrumbs: Vec<Link<'a>>,
     audience: Option<&'a str>,
     tags: &'a [String],
+    /// The tags that are not also competencies, as a reader sees them, for
+    /// the row of chips beside the competencies.
+    tag_labels: Vec<String>,
     materials: &'a [String],
     preparation: Option<&'a str>,
     steps: Vec<StepView<'a>>,
@@ -831,6 +834,7 @@ fn exercise_page<'a>(
         },
         audience: d.audience.as_deref(),
         tags: &d.tags,
+        tag_labels: extra_tags(&d.tags, &d.competencies),
         materials: &d.materials,
         preparation,
         steps,
@@ -914,6 +918,24 @@ fn catalogue(inp: &Inputs<'_>, site: &SiteView<'_>) -> Result<OutputFile, Failed
 fn single_paragraph(html: &str) -> Option<&str> {
     let inner = html.trim().strip_prefix("<p>")?.strip_suffix("</p>")?;
     (!inner.contains("<p>") && !inner.contains("</p>")).then_some(inner)
+}
+
+/// Tags to show beside the competencies: each once, as a reader sees it,
+/// and none that repeats a competency (`alignment` as both reads
+/// "Alignment … alignment").
+fn extra_tags(tags: &[String], competencies: &[String]) -> Vec<String> {
+    let mut seen: Vec<String> = (competencies.iter())
+        .map(|c| competency_label(c).to_lowercase())
+        .collect();
+    let mut out = Vec::new();
+    for t in tags {
+        let label = competency_label(t);
+        if !seen.contains(&label.to_lowercase()) {
+            seen.push(label.to_lowercase());
+            out.push(label);
+        }
+    }
+    out
 }
 
 /// A competency as a reader sees it: a slug such as `active-listening`

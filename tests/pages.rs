@@ -441,6 +441,28 @@ fn the_404_page_resolves_from_base_url() {
     assert!(!book.page("index.html").contains("<base"));
 }
 
+/// An exercise page's chips show each competency and tag once, as words:
+/// a tag that repeats a competency, or another tag, is left out.
+#[test]
+fn exercise_chips_name_each_competency_and_tag_once() {
+    let book = Book::new().lesson("a.md", "A", "").file(
+        "content/q.exercise.yaml",
+        "id: q\ntitle: Q\nlesson: a\nkind: discussion\nduration: 5\ncompetencies: [alignment, facilitation]\ntags: [alignment, focus-groups, Focus groups, Facilitation]\n",
+    );
+    book.build().ok();
+    let page = book.main("exercises/q.html");
+    let chips: Vec<&str> = page
+        .split(r#"<li class="hb-tag">"#)
+        .skip(1)
+        .map(|c| &c[..c.find("</li>").unwrap()])
+        .collect();
+    assert_eq!(
+        chips,
+        ["Alignment", "Facilitation", "Focus groups"],
+        "{page}"
+    );
+}
+
 /// An exercise page names its competencies as the catalogue does, and a
 /// quiz question's text sits in its `<legend>` only when that is valid
 /// HTML (one paragraph); a longer question follows the legend.
