@@ -411,6 +411,32 @@ fn catalogue_filters_combine_count_and_live_in_the_url() {
         format!("{reflections} of {total} exercises match")
     );
     assert!(b.url().ends_with("?kind=reflection"), "{}", b.url());
+    // The other lists count what each choice would show now, and a
+    // choice that would show nothing cannot be taken; the kind list
+    // still counts every kind.
+    let counts = b.eval(
+        "const cards = [...document.querySelectorAll('#hb-catalogue > li')];
+         const of = (name, attr, kind) => [...document.querySelector(`#hb-filters [name=${name}]`).options]
+           .filter(o => o.value)
+           .map(o => {
+             const n = cards.filter(c => (!kind || c.dataset.kind === kind) && c.getAttribute(attr).split('|').includes(o.value)).length;
+             return [o.textContent.endsWith(` (${n})`), o.disabled === (n === 0)];
+           });
+         return [of('difficulty', 'data-difficulty', 'reflection'), of('competency', 'data-competencies', 'reflection'), of('kind', 'data-kind', '')];",
+    );
+    for list in counts.as_array().unwrap() {
+        for o in list.as_array().unwrap() {
+            assert_eq!(o, &serde_json::json!([true, true]), "{counts}");
+        }
+    }
+    assert!(
+        b.eval(
+            "return [...document.querySelectorAll('#hb-filters option')].some(o => o.disabled);"
+        )
+        .as_bool()
+        .unwrap(),
+        "some choice would show no reflection"
+    );
     // Combined with a duration range.
     b.send_keys("#hb-filters [name=max]", "20");
     let short = visible(&b);

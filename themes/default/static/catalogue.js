@@ -1,6 +1,8 @@
 /* Exercise catalogue filters: combine, count, and live in the URL
-   (?kind=role-play&max=30) so that a filtered view can be shared.
-   Without JavaScript the full list shows. */
+   (?kind=role-play&max=30) so that a filtered view can be shared. Each
+   option's count says how many exercises it would show with the other
+   filters as they are, and an option that would show none is disabled.
+   Without JavaScript the full list shows, with the catalogue's counts. */
 (function () {
   "use strict";
   var form = document.getElementById("hb-filters");
@@ -29,8 +31,41 @@
     return true;
   }
 
+  /* The choice lists and the attribute each is matched on. */
+  var facets = { kind: "data-kind", group: "data-group", difficulty: "data-difficulty", competency: "data-competencies" };
+
+  function recount(v) {
+    Object.keys(facets).forEach(function (k) {
+      var el = form.elements[k];
+      if (!el || el.tagName !== "SELECT") return;
+      var others = {};
+      keys.forEach(function (x) { others[x] = x === k ? "" : v[x]; });
+      var tally = Object.create(null);
+      cards.forEach(function (c) {
+        if (!matches(c, others)) return;
+        var has = c.getAttribute(facets[k]) || "";
+        (k === "competency" ? has.split("|") : [has]).forEach(function (x) { tally[x] = (tally[x] || 0) + 1; });
+      });
+      for (var i = 0; i < el.options.length; i++) {
+        var o = el.options[i];
+        if (!o.value) continue;
+        /* The label as the page wrote it, without its count; an option
+           written without a count (a theme's own) is left as it is. */
+        if (o.getAttribute("data-label") === null) {
+          var m = /^(.*) \(\d+\)$/.exec(o.textContent);
+          o.setAttribute("data-label", m ? m[1] : "");
+        }
+        var label = o.getAttribute("data-label");
+        var n = tally[o.value] || 0;
+        if (label) o.textContent = label + " (" + n + ")";
+        o.disabled = n === 0 && el.value !== o.value;
+      }
+    });
+  }
+
   function apply(updateUrl) {
     var v = values();
+    recount(v);
     var shown = 0;
     cards.forEach(function (c) {
       var ok = matches(c, v);
