@@ -939,7 +939,9 @@ fn extra_tags(tags: &[String], competencies: &[String]) -> Vec<String> {
 }
 
 /// A competency as a reader sees it: a slug such as `active-listening`
-/// reads "Active listening"; anything else is shown as written.
+/// reads "Active listening" (and `self-awareness` "Self-awareness": English
+/// writes self- compounds with their hyphen); anything else is shown as
+/// written.
 fn competency_label(c: &str) -> String {
     let slug = c
         .bytes()
@@ -947,7 +949,15 @@ fn competency_label(c: &str) -> String {
     if !slug {
         return c.to_string();
     }
-    let mut out = c.replace('-', " ");
+    let mut out = String::with_capacity(c.len());
+    let mut prev = None;
+    for word in c.split('-') {
+        if let Some(p) = prev {
+            out.push(if p == "self" { '-' } else { ' ' });
+        }
+        out.push_str(word);
+        prev = Some(word);
+    }
     if let Some(first) = out.get_mut(..1) {
         first.make_ascii_uppercase();
     }

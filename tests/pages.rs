@@ -441,13 +441,14 @@ fn the_404_page_resolves_from_base_url() {
     assert!(!book.page("index.html").contains("<base"));
 }
 
-/// An exercise page's chips show each competency and tag once, as words:
-/// a tag that repeats a competency, or another tag, is left out.
+/// An exercise page's chips show each competency and tag once, as words
+/// (a self- compound keeps its hyphen): a tag that repeats a competency,
+/// or another tag, is left out.
 #[test]
 fn exercise_chips_name_each_competency_and_tag_once() {
     let book = Book::new().lesson("a.md", "A", "").file(
         "content/q.exercise.yaml",
-        "id: q\ntitle: Q\nlesson: a\nkind: discussion\nduration: 5\ncompetencies: [alignment, facilitation]\ntags: [alignment, focus-groups, Focus groups, Facilitation]\n",
+        "id: q\ntitle: Q\nlesson: a\nkind: discussion\nduration: 5\ncompetencies: [alignment, self-awareness]\ntags: [alignment, focus-groups, Focus groups, Self-Awareness]\n",
     );
     book.build().ok();
     let page = book.main("exercises/q.html");
@@ -458,7 +459,7 @@ fn exercise_chips_name_each_competency_and_tag_once() {
         .collect();
     assert_eq!(
         chips,
-        ["Alignment", "Facilitation", "Focus groups"],
+        ["Alignment", "Self-awareness", "Focus groups"],
         "{page}"
     );
 }
