@@ -108,6 +108,12 @@ fn pages_load_over_http_with_the_navigation_tree() {
             "document.querySelector('#hb-nav-tree .hb-tree') !== null",
             "the navigation tree",
         );
+        // The link to every page stays below the tree.
+        assert_eq!(
+            b.eval("const a = document.querySelector('#hb-nav-tree .hb-tree ~ .hb-nav-all a'); return a && a.textContent;"),
+            "All pages",
+            "{page}"
+        );
         no_js_errors(&b, page);
     }
     // The current page is marked and its chapter open.

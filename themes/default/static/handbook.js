@@ -191,7 +191,10 @@
   tree.appendChild(item([data[0], data[1]]));
   var top = list(data[2] || []);
   while (top.firstChild) tree.appendChild(top.firstChild);
+  /* The link to every page (exercises and workshops too) stays below it. */
+  var all = holder.querySelector(".hb-nav-all");
   holder.textContent = "";
   holder.appendChild(tree);
+  if (all) holder.appendChild(all);
   showCurrent();
 })();
