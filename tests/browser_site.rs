@@ -176,6 +176,16 @@ fn narrow_screens_fit_and_the_menu_opens() {
             "{page} scrolls sideways at {width} px: {scroll} px wide"
         );
     }
+    // A table wider than the screen scrolls in its frame, which shows a
+    // shadow on the side with more to see.
+    b.goto(&file_url(&participant().join(
+        "management-is-a-separate-skill/learning-your-people.html",
+    )));
+    let wrap = b.eval(
+        "const w = document.querySelector('.table-wrap');
+         return [w.scrollWidth > w.clientWidth, getComputedStyle(w).backgroundImage.split('radial-gradient').length - 1];",
+    );
+    assert_eq!(wrap, serde_json::json!([true, 2]), "the table's frame");
     // The catalogue's filters leave room for the first exercise on the
     // first screen.
     b.goto(&file_url(&participant().join("exercises/index.html")));
