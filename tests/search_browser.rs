@@ -207,6 +207,24 @@ fn quoted_phrases_match_only_as_phrases() {
     }
     // Words that exist but never side by side.
     assert!(api_search(&b, "\"mission shadowing\"", "{}").is_empty());
+    // Hyphenated words are a phrase too, quoted or not ("one-to-one" is
+    // not every page with "one"; as in any phrase, its stop word holds a
+    // place for any word), and the last word, while it is typed, matches
+    // the words it begins.
+    let count = |q: &str| api_search(&b, q, "{limit: 200}").len();
+    let hyphenated = count("one-to-one ");
+    assert!(hyphenated > 0, "one-to-one");
+    assert_eq!(hyphenated, count("\"one to one\""));
+    assert!(
+        hyphenated < count("one to one"),
+        "one-to-one as loose words"
+    );
+    assert_eq!(count("self-awa"), count("self-awareness "));
+    assert!(count("self-awa") > 0);
+    assert!(
+        count("one-to-o") > 0,
+        "a word begun too short matches any word"
+    );
     no_js_errors(&b, "phrases");
 }
 

@@ -304,7 +304,11 @@
 
   var MAX_TERMS = 10;
 
-  /* {terms: [{w, stop, prefix, phrase}], phrases: [[{t: term index or -1, off}]]} */
+  /* {terms: [{w, stop, prefix, phrase}], phrases: [[{t: term index or -1, off}]]}
+     Quoted words are a phrase, and so are words joined by hyphens
+     ("one-to-one"), which the index holds as consecutive words. The word
+     being typed (the query's last, with nothing after it) matches as a
+     prefix, in a hyphenated phrase too. */
   function parse(q) {
     q = String(q || "");
     if (q.length > 1000) q = q.slice(0, 1000);
@@ -312,22 +316,28 @@
     var phrases = [];
     var parts = q.split('"');
     var trailing = q.length > 0 && !/[\s"]$/.test(q);
+    function phrase(toks, lastPrefix) {
+      var slots = [];
+      for (var j = 0; j < toks.length && all.length < MAX_TERMS; j++) {
+        var w = toks[j].w, typing = lastPrefix && j === toks.length - 1;
+        /* A stop word, or a word begun too short to complete, holds its
+           place and matches any word. */
+        if (!w || isStop(w) || (typing && w.length < 3)) { slots.push({ t: -1, off: j }); continue; }
+        all.push({ w: w, stop: false, prefix: typing, phrase: true });
+        slots.push({ t: all.length - 1, off: j });
+      }
+      if (slots.some(function (s) { return s.t >= 0; })) phrases.push(slots);
+    }
     for (var i = 0; i < parts.length; i++) {
-      var toks = tokens(parts[i]);
-      if (i % 2 === 1) {
-        var slots = [];
-        for (var j = 0; j < toks.length && all.length < MAX_TERMS; j++) {
-          var w = toks[j].w;
-          if (!w || isStop(w)) { slots.push({ t: -1, off: j }); continue; }
-          all.push({ w: w, stop: false, prefix: false, phrase: true });
-          slots.push({ t: all.length - 1, off: j });
-        }
-        if (slots.some(function (s) { return s.t >= 0; })) phrases.push(slots);
-      } else {
+      if (i % 2 === 1) { phrase(tokens(parts[i]), false); continue; }
+      var chunks = parts[i].split(/\s+/).filter(Boolean);
+      for (var c = 0; c < chunks.length && all.length < MAX_TERMS; c++) {
+        var toks = tokens(chunks[c]);
+        var last = i === parts.length - 1 && c === chunks.length - 1 && trailing;
+        if (toks.length > 1 && /[^\s-]-+[^\s-]/.test(chunks[c])) { phrase(toks, last); continue; }
         for (var k = 0; k < toks.length && all.length < MAX_TERMS; k++) {
           if (!toks[k].w) continue;
-          var last = i === parts.length - 1 && k === toks.length - 1 && trailing;
-          all.push({ w: toks[k].w, stop: isStop(toks[k].w), prefix: last, phrase: false });
+          all.push({ w: toks[k].w, stop: isStop(toks[k].w), prefix: last && k === toks.length - 1, phrase: false });
         }
       }
     }
@@ -528,7 +538,7 @@
       });
       var sets = need.map(function (t) {
         var set = new Set();
-        per[t].forEach(function (x) { if (x.c.exact && x.c.factor === 1) x.p.docs.forEach(function (d) { set.add(d); }); });
+        per[t].forEach(function (x) { if (phraseForm(x.c, parsed.terms[t])) x.p.docs.forEach(function (d) { set.add(d); }); });
         return set;
       });
       sets.sort(function (a, b) { return a.size - b.size; });
@@ -544,7 +554,7 @@
       for (var x = 0; x < xs.length; x++) {
         var c = xs[x].c, p = xs[x].p;
         if (!p.complete) complete = false;
-        var exactFull = c.exact && c.factor === 1;
+        var exactFull = phraseForm(c, parsed.terms[i]);
         for (var k = 0; k < p.docs.length; k++) {
           var d = p.docs[k];
           if (allow && !allow.has(d)) continue;
@@ -584,6 +594,12 @@
       return b.matched - a.matched || b.exact - a.exact || b.score - a.score || a.d - b.d;
     });
     return { ranked: out, complete: complete, allMatched: allMatched };
+  }
+
+  /* Whether a term's candidate can stand in a phrase: the word itself, or
+     for the word being typed any word it begins. */
+  function phraseForm(c, t) {
+    return c.exact && (c.factor === 1 || t.prefix);
   }
 
   function phraseMatches(slots, r) {
