@@ -564,17 +564,20 @@ fn footnotes_are_listed_at_the_end_with_links_back() {
     assert_eq!(print.matches(r#"-fn-a" value=""#).count(), 2, "{print}");
 }
 
+/// The search index's document files of a one-lesson book with `body`.
+fn search_docs_of_lesson(body: &str) -> Vec<String> {
+    let book = Book::new().lesson("a.md", "A", body);
+    book.build().ok();
+    book.search_docs()
+}
+
 /// A table's cells are kept apart in the search text, so that a snippet
 /// taken from a table reads cell by cell instead of as one run-on line.
 #[test]
 fn search_text_keeps_table_cells_apart() {
-    let book = Book::new().lesson(
-        "a.md",
-        "A",
+    let docs = search_docs_of_lesson(
         "Before.\n\n| Need | Shows |\n| --- | --- |\n| Recognition | Shares work |\n\nAfter the table.\n",
     );
-    book.build().ok();
-    let docs = book.search_docs();
     assert!(
         docs.iter().any(|d| d.contains(
             "Before. Need \u{b7} Shows \u{b7} Recognition \u{b7} Shares work After the table."
@@ -587,13 +590,9 @@ fn search_text_keeps_table_cells_apart() {
 /// be filled in does not make a snippet of separators.
 #[test]
 fn search_text_skips_empty_table_cells() {
-    let book = Book::new().lesson(
-        "a.md",
-        "A",
+    let docs = search_docs_of_lesson(
         "| | Rating | Notes |\n| --- | --- | --- |\n| You | | |\n| Peer | | ok |\n\nAfter.\n",
     );
-    book.build().ok();
-    let docs = book.search_docs();
     assert!(
         docs.iter()
             .any(|d| d.contains("\"Rating \u{b7} Notes \u{b7} You \u{b7} Peer \u{b7} ok After.\"")),
