@@ -812,11 +812,12 @@ pub fn render(input: &Input<'_>, settings: &Settings<'_>) -> Rendered {
             }
             // A table's cells stay apart in search snippets: "Recognition ·
             // Shares their work · Feels invisible", not one run-on line.
-            // An empty cell adds nothing: a grid left blank to fill in
-            // would read "· · · ·".
+            // An empty cell adds nothing (nothing was gathered since the
+            // last gap or block end): a grid left blank to fill in would
+            // read "· · · ·".
             Event::End(TagEnd::TableCell) => {
-                let text = &search[section.range.start..];
-                if !text.trim().is_empty() && !text.ends_with(CELL_GAP) {
+                let last = search[section.range.start..].chars().next_back();
+                if last.is_some_and(|c| !c.is_whitespace()) {
                     gather(&mut search, settings, CELL_GAP);
                 }
                 out.push(ev.clone());

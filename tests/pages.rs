@@ -591,11 +591,11 @@ fn search_text_keeps_table_cells_apart() {
 #[test]
 fn search_text_skips_empty_table_cells() {
     let docs = search_docs_of_lesson(
-        "| | Rating | Notes |\n| --- | --- | --- |\n| You | | |\n| Peer | | ok |\n\nAfter.\n",
+        "Before.\n\n| | Rating | Notes |\n| --- | --- | --- |\n| You | | |\n| Peer | | ok |\n\nAfter.\n",
     );
     assert!(
-        docs.iter()
-            .any(|d| d.contains("\"Rating \u{b7} Notes \u{b7} You \u{b7} Peer \u{b7} ok After.\"")),
+        docs.iter().any(|d| d
+            .contains("\"Before. Rating \u{b7} Notes \u{b7} You \u{b7} Peer \u{b7} ok After.\"")),
         "{docs:?}"
     );
 }
