@@ -685,4 +685,16 @@ fn the_header_fits_from_phone_to_desktop() {
             );
         }
     }
+    // A handbook with no exercises or workshops has no site links, and
+    // they keep no room: the search box has it.
+    let book = fixture::Book::new().lesson("a.md", "A", "Text.\n");
+    book.build().ok();
+    b.set_window_size(800, 700);
+    b.goto(&file_url(&book.out("index.html")));
+    let widths = b.eval(
+        "return [document.querySelector('.hb-top-links').getBoundingClientRect().width,
+                 document.getElementById('hb-search-input').getBoundingClientRect().width];",
+    );
+    assert!(widths[0].as_f64().unwrap() < 10.0, "{widths}");
+    assert!(widths[1].as_f64().unwrap() >= 300.0, "{widths}");
 }
