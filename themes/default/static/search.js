@@ -166,7 +166,7 @@
     var r = new Reader(m.per_group);
     for (var k = 0; k < m.groups; k++) groupStart[k + 1] = groupStart[k] + r.v();
     docKind = new Uint8Array(m.docs);
-    [[m.exercises, 1], [m.workshops || "", 2]].forEach(function (kind) {
+    [[m.exercises || "", 1], [m.workshops || "", 2]].forEach(function (kind) {
       var r = new Reader(kind[0]), d = 0;
       while (r.more()) { d += r.v(); if (d < m.docs) docKind[d] = kind[1]; }
     });
@@ -306,7 +306,8 @@
 
   /* {terms: [{w, stop, prefix, phrase}], phrases: [[{t: term index or -1, off}]]}
      Quoted words are a phrase, and so are words joined by hyphens
-     ("one-to-one"), which the index holds as consecutive words. The word
+     ("one-to-one"), which the index holds as consecutive words; hyphenated
+     stop words alone ("to-do") stay loose words, as "to do" is. The word
      being typed (the query's last, with nothing after it) matches as a
      prefix, in a hyphenated phrase too. */
   function parse(q) {
@@ -316,14 +317,19 @@
     var phrases = [];
     var parts = q.split('"');
     var trailing = q.length > 0 && !/[\s"]$/.test(q);
+    function loose(toks, lastPrefix) {
+      for (var k = 0; k < toks.length && all.length < MAX_TERMS; k++) {
+        if (!toks[k].w) continue;
+        all.push({ w: toks[k].w, stop: isStop(toks[k].w), prefix: lastPrefix && k === toks.length - 1, phrase: false });
+      }
+    }
     function phrase(toks, lastPrefix) {
       var slots = [];
       for (var j = 0; j < toks.length && all.length < MAX_TERMS; j++) {
-        var w = toks[j].w, typing = lastPrefix && j === toks.length - 1;
-        /* A stop word, or a word begun too short to complete, holds its
-           place and matches any word. */
-        if (!w || isStop(w) || (typing && w.length < 3)) { slots.push({ t: -1, off: j }); continue; }
-        all.push({ w: w, stop: false, prefix: typing, phrase: true });
+        var w = toks[j].w;
+        /* A stop word holds its place and matches any word. */
+        if (!w || isStop(w)) { slots.push({ t: -1, off: j }); continue; }
+        all.push({ w: w, stop: false, prefix: lastPrefix && j === toks.length - 1, phrase: true });
         slots.push({ t: all.length - 1, off: j });
       }
       if (slots.some(function (s) { return s.t >= 0; })) phrases.push(slots);
@@ -334,11 +340,9 @@
       for (var c = 0; c < chunks.length && all.length < MAX_TERMS; c++) {
         var toks = tokens(chunks[c]);
         var last = i === parts.length - 1 && c === chunks.length - 1 && trailing;
-        if (toks.length > 1 && /[^\s-]-+[^\s-]/.test(chunks[c])) { phrase(toks, last); continue; }
-        for (var k = 0; k < toks.length && all.length < MAX_TERMS; k++) {
-          if (!toks[k].w) continue;
-          all.push({ w: toks[k].w, stop: isStop(toks[k].w), prefix: last && k === toks.length - 1, phrase: false });
-        }
+        var hyphenated = toks.length > 1 && /[^\s-]-+[^\s-]/.test(chunks[c]);
+        if (hyphenated && toks.some(function (t) { return t.w && !isStop(t.w); })) phrase(toks, last);
+        else loose(toks, last);
       }
     }
     var hasContent = all.some(function (t) { return !t.stop; });
@@ -527,6 +531,8 @@
   function score(parsed, per, opts) {
     var nt = parsed.terms.length;
     var recs = new Map();
+    /* Positions for phrase checks are gathered only when there is one. */
+    var hasPhrases = parsed.phrases.length > 0;
     var complete = true;
     /* With phrases, only documents holding every phrase word can match:
        start from the shortest list and keep what the others also hold. */
@@ -554,7 +560,7 @@
       for (var x = 0; x < xs.length; x++) {
         var c = xs[x].c, p = xs[x].p;
         if (!p.complete) complete = false;
-        var exactFull = phraseForm(c, parsed.terms[i]);
+        var exactFull = hasPhrases && phraseForm(c, parsed.terms[i]);
         for (var k = 0; k < p.docs.length; k++) {
           var d = p.docs[k];
           if (allow && !allow.has(d)) continue;
