@@ -821,8 +821,10 @@ fn exercise_page<'a>(
             explanation: q.explanation.as_deref(),
         })
         .collect();
+    let card = card(e, from);
+    let tag_labels = extra_tags(&d.tags, &card.competency_labels);
     let view = ExerciseView {
-        card: card(e, from),
+        card,
         lesson: e.lesson.map(|l| link(inp.book, from, l)),
         breadcrumbs: match e.lesson {
             Some(l) => {
@@ -834,7 +836,7 @@ fn exercise_page<'a>(
         },
         audience: d.audience.as_deref(),
         tags: &d.tags,
-        tag_labels: extra_tags(&d.tags, &d.competencies),
+        tag_labels,
         materials: &d.materials,
         preparation,
         steps,
@@ -923,10 +925,8 @@ fn single_paragraph(html: &str) -> Option<&str> {
 /// Tags to show beside the competencies: each once, as a reader sees it,
 /// and none that repeats a competency (`alignment` as both reads
 /// "Alignment … alignment").
-fn extra_tags(tags: &[String], competencies: &[String]) -> Vec<String> {
-    let mut seen: Vec<String> = (competencies.iter())
-        .map(|c| competency_label(c).to_lowercase())
-        .collect();
+fn extra_tags(tags: &[String], competency_labels: &[String]) -> Vec<String> {
+    let mut seen: Vec<String> = competency_labels.iter().map(|c| c.to_lowercase()).collect();
     let mut out = Vec::new();
     for t in tags {
         let label = competency_label(t);
@@ -973,11 +973,9 @@ fn workshop_page<'a>(
     let from = w.out.as_str();
     let mut rows = Vec::new();
     for (s, (notes, exercise_notes)) in w.slots.iter().zip(&md.slots) {
-        let (kind, title, url, materials): (&str, &str, Option<Cow<str>>, &[String]) = match &s.what
-        {
+        let (kind, url, materials): (&str, Option<Cow<str>>, &[String]) = match &s.what {
             SlotWhat::Lesson(p) => (
                 "lesson",
-                inp.book.pages[*p].title(),
                 Some(relative_url(from, &inp.book.pages[*p].out)),
                 &[],
             ),
@@ -985,14 +983,14 @@ fn workshop_page<'a>(
                 let e = &inp.exercises[*e];
                 (
                     "exercise",
-                    &e.data.title,
                     Some(relative_url(from, &e.out)),
                     &e.data.materials,
                 )
             }
-            SlotWhat::Break(t) => ("break", t.as_str(), None, &[]),
-            SlotWhat::Activity(t) => ("activity", t.as_str(), None, &[]),
+            SlotWhat::Break(_) => ("break", None, &[]),
+            SlotWhat::Activity(_) => ("activity", None, &[]),
         };
+        let title = s.title(inp.book, inp.exercises);
         rows.push(RowView {
             start: format_time(s.start),
             end: format_time(s.end()),

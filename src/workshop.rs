@@ -69,6 +69,16 @@ impl Slot {
     pub fn end(&self) -> u32 {
         self.start.saturating_add(self.minutes)
     }
+
+    /// What the agenda calls it: the lesson's or exercise's title, or the
+    /// break's or activity's name.
+    pub fn title<'a>(&'a self, book: &'a Book, exercises: &'a [Exercise]) -> &'a str {
+        match &self.what {
+            SlotWhat::Lesson(p) => book.pages[*p].title(),
+            SlotWhat::Exercise(e) => &exercises[*e].data.title,
+            SlotWhat::Break(t) | SlotWhat::Activity(t) => t,
+        }
+    }
 }
 
 /// The longest duration anything may have: a day. Sums of durations then

@@ -40,7 +40,7 @@ use crate::diag::Diagnostic;
 use crate::exercise::Exercise;
 use crate::markdown::{ExerciseMarkdown, FieldMarkdown, Rendered, WorkshopMarkdown};
 use crate::model::{Book, PageKind};
-use crate::workshop::{SlotWhat, Workshop};
+use crate::workshop::Workshop;
 use crate::OutputFile;
 
 use encode::{fixed, push_js_str, shard, shard_with, varint};
@@ -442,13 +442,14 @@ fn exercise_entry<'a>(inputs: &Inputs<'a>, i: usize) -> Entry<'a> {
 /// whose agenda shows them: the Markdown stage renders them for it alone).
 fn workshop_entry<'a>(inputs: &Inputs<'a>, i: usize) -> Entry<'a> {
     let (w, md) = (&inputs.workshops[i], &inputs.workshop_md[i]);
-    let head: Vec<&str> = (w.slots.iter())
-        .map(|s| match &s.what {
-            SlotWhat::Lesson(p) => inputs.book.pages[*p].title(),
-            SlotWhat::Exercise(e) => inputs.exercises[*e].data.title.as_str(),
-            SlotWhat::Break(t) | SlotWhat::Activity(t) => t.as_str(),
-        })
-        .collect();
+    // Each once: a second break of the same name is not more relevant.
+    let mut head: Vec<&str> = Vec::new();
+    for s in &w.slots {
+        let title = s.title(inputs.book, inputs.exercises);
+        if !head.contains(&title) {
+            head.push(title);
+        }
+    }
     let field = |f: &'a FieldMarkdown| f.text();
     let mut body: Vec<&str> = md.description.iter().flat_map(field).collect();
     body.extend(
