@@ -20,19 +20,22 @@
     return v;
   }
 
+  /* The choice lists and the attribute each is matched on. */
+  var facets = { kind: "data-kind", group: "data-group", difficulty: "data-difficulty", competency: "data-competencies" };
+
+  /* A card's values for one choice list (an exercise has several competencies). */
+  function valuesOf(card, k) {
+    var has = card.getAttribute(facets[k]) || "";
+    return k === "competency" ? has.split("|") : [has];
+  }
+
   function matches(card, v) {
     var d = Number(card.getAttribute("data-duration"));
-    if (v.kind && card.getAttribute("data-kind") !== v.kind) return false;
-    if (v.group && card.getAttribute("data-group") !== v.group) return false;
-    if (v.difficulty && card.getAttribute("data-difficulty") !== v.difficulty) return false;
-    if (v.competency && card.getAttribute("data-competencies").split("|").indexOf(v.competency) < 0) return false;
+    for (var k in facets) if (v[k] && valuesOf(card, k).indexOf(v[k]) < 0) return false;
     if (v.min !== "" && !isNaN(Number(v.min)) && d < Number(v.min)) return false;
     if (v.max !== "" && !isNaN(Number(v.max)) && d > Number(v.max)) return false;
     return true;
   }
-
-  /* The choice lists and the attribute each is matched on. */
-  var facets = { kind: "data-kind", group: "data-group", difficulty: "data-difficulty", competency: "data-competencies" };
 
   function recount(v) {
     Object.keys(facets).forEach(function (k) {
@@ -42,9 +45,7 @@
       keys.forEach(function (x) { others[x] = x === k ? "" : v[x]; });
       var tally = Object.create(null);
       cards.forEach(function (c) {
-        if (!matches(c, others)) return;
-        var has = c.getAttribute(facets[k]) || "";
-        (k === "competency" ? has.split("|") : [has]).forEach(function (x) { tally[x] = (tally[x] || 0) + 1; });
+        if (matches(c, others)) valuesOf(c, k).forEach(function (x) { tally[x] = (tally[x] || 0) + 1; });
       });
       for (var i = 0; i < el.options.length; i++) {
         var o = el.options[i];
@@ -63,8 +64,14 @@
     });
   }
 
+  /* A choice fires both "input" and "change": the second finds nothing new. */
+  var applied = null;
+
   function apply(updateUrl) {
     var v = values();
+    var key = JSON.stringify(v);
+    if (key === applied) return;
+    applied = key;
     recount(v);
     var shown = 0;
     cards.forEach(function (c) {
