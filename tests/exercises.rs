@@ -266,13 +266,14 @@ fn placements_that_are_not_placements_are_errors() {
     assert!(!run.stderr.contains(":14:"), "{}", run.stderr);
 }
 
-const MARKERS: [&str; 6] = [
+const MARKERS: [&str; 7] = [
     "LEAK-NOTES-7f3a",
     "LEAK-DEBRIEF-91c2",
     "LEAK-CALLOUT-55de",
     "LEAK-RUNSHEET-0b8e",
     "LEAK-NOTEKEY-e4d1",
     "LEAK-QUIZNOTES-aa01",
+    "LEAK-AGENDACALLOUT-c4f2",
 ];
 
 #[test]
@@ -283,7 +284,7 @@ fn facilitator_text_never_reaches_the_participant_edition() {
         .file("content/ch/lesson.md", format!("---\ntitle: L\n---\n## Part\n\n> [!FACILITATOR]\n> Say {} now.\n\n{{{{ exercise: listen }}}}\n", MARKERS[2]))
         .file("content/ch/listen.exercise.yaml", exercise("listen", &format!("facilitator_notes: |\n  Watch for {}.\ndebrief:\n  - Ask {}?\n", MARKERS[0], MARKERS[1])))
         .file("content/ch/quiz.exercise.yaml", exercise("quiz", &format!("facilitator_notes: {}\nquestions:\n  - question: Q?\n    choices: [a, b]\n    answer: 1\n", MARKERS[5])).replace("discussion", "quiz"))
-        .file("content/workshops/day.yaml", format!("title: Day\nstart: \"09:00\"\nsessions:\n  - exercise: listen\n    notes: Remember {}.\n  - activity: Close\n    duration: 5\n    notes: |\n      {}\n", MARKERS[3], MARKERS[4]));
+        .file("content/workshops/day.yaml", format!("title: Day\nstart: \"09:00\"\ndescription: |\n  A day.\n\n  > [!FACILITATOR]\n  > Hint {}.\nsessions:\n  - exercise: listen\n    notes: Remember {}.\n  - activity: Close\n    duration: 5\n    notes: |\n      {}\n", MARKERS[6], MARKERS[3], MARKERS[4]));
     b.build().ok().no_warnings();
     let participant = fixture::snapshot(&b.path().join("site"));
     assert!(participant.len() > 10);
