@@ -300,6 +300,36 @@ pub fn scan(text: &str, buf: &mut String, mut f: impl FnMut(Scanned<'_>)) {
             f(Scanned::Dropped);
             continue;
         }
+        // Smart punctuation puts non-ASCII next to plain words: `it’s`,
+        // “quotes”, dashes—like this. Those need none of the general
+        // path's decoding and normalising.
+        if i == start && general_punctuation(&b[i..]) {
+            // Never part of a word; a leading apostrophe joins nothing.
+            i += 3;
+            continue;
+        }
+        if i > start {
+            let end = match apostrophe_word(b, i) {
+                Some((join, end)) => {
+                    buf.clear();
+                    buf.push_str(&text[start..i]);
+                    buf.push_str(&text[join..end]);
+                    Some(end)
+                }
+                None if ends_word(&b[i..]) => {
+                    buf.clear();
+                    buf.push_str(&text[start..i]);
+                    Some(i)
+                }
+                None => None,
+            };
+            if let Some(end) = end {
+                buf.make_ascii_lowercase();
+                ascii_word(buf, &mut f);
+                i = end;
+                continue;
+            }
+        }
         i = start;
         // The general path.
         let Some((a, e)) = words(&text[i..]).next() else {
@@ -309,15 +339,63 @@ pub fn scan(text: &str, buf: &mut String, mut f: impl FnMut(Scanned<'_>)) {
         fold_into(&text[i + a..i + e], buf);
         if buf.is_empty() || (buf.len() > MAX_WORD && js_len(buf) > MAX_WORD) {
             f(Scanned::Dropped);
-        } else if buf.len() <= 16 && buf.bytes().all(|b| b.is_ascii_alphanumeric()) {
-            let mut k = [0u8; 16];
-            k[..buf.len()].copy_from_slice(buf.as_bytes());
-            f(Scanned::Short(u128::from_le_bytes(k), buf.as_bytes()));
+        } else if buf.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            ascii_word(buf, &mut f);
         } else {
             f(Scanned::Folded(buf));
         }
         i += e;
     }
+}
+
+/// Hands over a word of lower-case ASCII letters and digits.
+fn ascii_word(w: &str, f: &mut impl FnMut(Scanned<'_>)) {
+    if w.len() <= 16 {
+        let mut k = [0u8; 16];
+        k[..w.len()].copy_from_slice(w.as_bytes());
+        f(Scanned::Short(u128::from_le_bytes(k), w.as_bytes()));
+    } else if w.len() > MAX_WORD {
+        f(Scanned::Dropped);
+    } else {
+        f(Scanned::Folded(w));
+    }
+}
+
+/// Whether `b` starts with a character of U+2010–U+203F (dashes, quotes,
+/// the ellipsis, primes…): none is a word character.
+fn general_punctuation(b: &[u8]) -> bool {
+    matches!(b, [0xE2, 0x80, 0x90..=0xBF, ..])
+}
+
+/// Whether a word of ASCII letters and digits followed by `b` ends there:
+/// `b` starts with general punctuation that cannot join it to more
+/// letters (an apostrophe can, unless plain ASCII that is no part of a word
+/// follows it). U+02BC is not among them: it is a letter, which the
+/// general path folds away.
+fn ends_word(b: &[u8]) -> bool {
+    let after_apostrophe = match b {
+        [b'\'', ..] => 1,
+        [0xE2, 0x80, 0x99, ..] => 3,
+        _ => return general_punctuation(b),
+    };
+    b.get(after_apostrophe)
+        .is_none_or(|&c| CLASS[c as usize] == 0)
+}
+
+/// For a word of ASCII letters and digits that runs to `run_end`: if an
+/// apostrophe (`'` or U+2019) follows, then another run of ASCII
+/// letters and digits, then a byte that is neither part of a word nor an
+/// apostrophe (or the end of the text), where the second run starts and
+/// ends. Any other word is `None`.
+fn apostrophe_word(b: &[u8], run_end: usize) -> Option<(usize, usize)> {
+    let join = run_end
+        + match &b[run_end..] {
+            [b'\'', ..] => 1,
+            [0xE2, 0x80, 0x99, ..] => 3,
+            _ => return None,
+        };
+    let end = join + alnum_run(&b[join..]);
+    (end > join && b.get(end).is_none_or(|&c| CLASS[c as usize] == 0)).then_some((join, end))
 }
 
 /// Whether a mark after `base` is a diacritic to drop.
@@ -775,6 +853,8 @@ mod tests {
         let samples = [
             "Hello, world! It's a 75-percent test.",
             "role-play don’t 'quoted' words’ ABC's",
+            "it’s we\u{2BC}re ’twas rock’n’roll don’t’s o’-clock x’é ‘single’ “double”—dash… a‰ b″c",
+            "abcdefghijklmnop’s abcdefghijklmnopqrstuvwxyz’abcdefghijklmnopqrstuvwxyz",
             "Café NAÏVE Straße Ærø İstanbul ﬁnance Łódź abc\u{301}def",
             "日本語ですカタカナ abc日本 한국어 हिन्दी",
             "x².5 ½ ① Ⓐ ǅ ﬀ “smart” quotes—dashes…",
@@ -854,6 +934,13 @@ mod tests {
             "<",
             "\"",
             "don't",
+            "it\u{2019}s",
+            "we\u{2BC}re",
+            "\u{2BC}",
+            "“",
+            "”",
+            "—",
+            "…",
             "a'b'c",
             "naïve",
             "1½",
