@@ -427,10 +427,14 @@
           }
         });
         comp.sort(function (a, b) { return b.freq - a.freq || a.len - b.len; });
+        /* The likelier completion is the more common one: the factor
+           falls from 0.9 with the square root of how much rarer a
+           completion is than the commonest (a frequency class is a
+           power of two of documents). */
         var n = 0;
         for (var c = 0; c < comp.length && n < MAX_PREFIX; c++) {
           if (seen[comp[c].stem] !== undefined) continue;
-          add(comp[c].stem, 0.6 + 0.3 * Math.min(1, w.length / comp[c].len), true);
+          add(comp[c].stem, 0.6 + 0.3 * Math.pow(2, (comp[c].freq - comp[0].freq) / 2), true);
           n++;
         }
       }
@@ -557,6 +561,7 @@
     }
     for (var i = 0; i < nt; i++) {
       var xs = per[i];
+      var rarity = completionScales(parsed.terms[i], xs);
       for (var x = 0; x < xs.length; x++) {
         var c = xs[x].c, p = xs[x].p;
         if (!p.complete) complete = false;
@@ -570,7 +575,7 @@
             for (var z = 0; z < nt; z++) { r.s.push(0); r.ex.push(0); r.pos.push(null); r.exactPos.push(null); }
             recs.set(d, r);
           }
-          var v = c.factor * p.imp[k];
+          var v = c.factor * rarity[x] * p.imp[k];
           if (v > r.s[i]) { r.s[i] = v; r.ex[i] = c.exact ? 1 : 0; r.pos[i] = p.pos[k]; }
           if (exactFull) {
             r.exactPos[i] = r.exactPos[i] ? r.exactPos[i].concat(p.pos[k]) : p.pos[k];
@@ -600,6 +605,26 @@
       return b.matched - a.matched || b.exact - a.exact || b.score - a.score || a.d - b.d;
     });
     return { ranked: out, complete: complete, allMatched: allMatched };
+  }
+
+  /* How much each of a query word's candidates counts. A completion of
+     the word being typed is scored as if it were as common as the
+     commonest of the word's exact and completed forms: impacts carry
+     rarity (IDF), and without this a rare completion ("misfire") would
+     outrank the word the reader is likely typing ("mission") because it
+     is rare. Exact words and typo corrections keep their own. */
+  function completionScales(t, xs) {
+    var most = 0;
+    xs.forEach(function (x) { if (x.c.exact) most = Math.max(most, x.p.df); });
+    return xs.map(function (x) {
+      if (!t.prefix || !x.c.exact || x.c.factor === 1 || x.p.df >= most) return 1;
+      return idf(most) / idf(x.p.df);
+    });
+  }
+
+  /* BM25's inverse document frequency, as the build computes it. */
+  function idf(df) {
+    return Math.log(1 + (manifest.docs - df + 0.5) / (df + 0.5));
   }
 
   /* Whether a term's candidate can stand in a phrase: the word itself, or
