@@ -279,6 +279,8 @@ struct WorkshopView<'a> {
     length: Option<String>,
     over: bool,
     rows: Vec<RowView<'a>>,
+    /// The workshop's pack (see [`workshop_pack`]), from its page.
+    pack: String,
 }
 
 #[derive(Serialize)]
@@ -298,7 +300,10 @@ struct ContentsView<'a> {
     workshops: Vec<Link<'a>>,
 }
 
-#[derive(Serialize)]
+/// A page of a print view: a lesson (its facts, and its text in `html`)
+/// or, in a workshop's pack, an exercise (`exercise`: then `html` is the
+/// whole article of its page, header included).
+#[derive(Serialize, Default)]
 struct PrintPage<'a> {
     title: &'a str,
     anchor: String,
@@ -308,12 +313,15 @@ struct PrintPage<'a> {
     draft: bool,
     objectives: &'a [String],
     html: String,
+    exercise: bool,
 }
 
 #[derive(Serialize)]
 struct PrintView<'a> {
     title: &'a str,
     back: String,
+    /// A workshop's pack: the agenda (run-sheet) article, first.
+    agenda: Option<String>,
     pages: Vec<PrintPage<'a>>,
 }
 
@@ -727,11 +735,10 @@ pub fn render_all(
             Ok(file)
         })
         .collect();
-    let mut produced = pages;
-    produced.par_extend(
-        (inp.exercises.par_iter().zip(inp.exercise_md))
-            .map(|(e, md)| exercise_page(inp, site, e, md)),
-    );
+    let exercise_pages: Vec<Result<OutputFile, Failed>> = (inp.exercises.par_iter())
+        .zip(inp.exercise_md)
+        .map(|(e, md)| exercise_page(inp, site, e, md))
+        .collect();
     // The site-wide pages: few, but some large (the catalogue, the print
     // pages of big chapters), so they are rendered in parallel too.
     enum Extra {
@@ -757,14 +764,29 @@ pub fn render_all(
             })
             .map(Extra::Print),
     );
-    produced.par_extend(extras.into_par_iter().map(|x| match x {
-        Extra::Catalogue => catalogue(inp, site),
-        Extra::Workshop(w) => workshop_page(inp, site, &inp.workshops[w], &inp.workshop_md[w]),
-        Extra::Contents(name) => contents_page(inp, site, name, name),
-        Extra::NotFound => render_file(inp.theme, "404.html", site, "404.html".into(), ()),
-        Extra::Print(s) => print_page(inp, site, s),
-    }));
-    let mut files = Vec::with_capacity(produced.len());
+    let extra_pages: Vec<Result<OutputFile, Failed>> = (extras.into_par_iter())
+        .flat_map_iter(|x| match x {
+            Extra::Catalogue => vec![catalogue(inp, site)],
+            Extra::Workshop(w) => {
+                let (w, md) = (&inp.workshops[w], &inp.workshop_md[w]);
+                let page = workshop_page(inp, site, w, md);
+                let pack = (page.as_ref().ok())
+                    .map(|page| workshop_pack(inp, site, w, page, &exercise_pages));
+                std::iter::once(page).chain(pack).collect()
+            }
+            Extra::Contents(name) => vec![contents_page(inp, site, name, name)],
+            Extra::NotFound => vec![render_file(
+                inp.theme,
+                "404.html",
+                site,
+                "404.html".into(),
+                (),
+            )],
+            Extra::Print(s) => vec![print_page(inp, site, s)],
+        })
+        .collect();
+    let produced = pages.into_iter().chain(exercise_pages).chain(extra_pages);
+    let mut files = Vec::with_capacity(book.pages.len() + inp.exercises.len());
     let mut errors = Vec::new();
     for r in produced {
         match r {
@@ -1013,6 +1035,7 @@ fn workshop_page<'a>(
         length: (w.data.length.filter(|&l| l != total)).map(format_duration),
         over: w.data.length.is_some_and(|l| total > l),
         rows,
+        pack: relative_url(from, &pack_path(from)).into_owned(),
     };
     render_file(inp.theme, "workshop.html", site, w.out.clone(), view)
 }
@@ -1068,36 +1091,148 @@ fn print_page(inp: &Inputs<'_>, site: &SiteView<'_>, s: usize) -> Result<OutputF
             }))
             .collect()
     };
-    let pages = order
-        .into_iter()
-        .map(|i| {
-            let p = &book.pages[i];
-            let front = &p.parsed.front;
-            let anchor = format!("hb-page-{i}");
-            // The text's links are relative to its own page: from here
-            // they start in that page's folder.
-            let to_page = relative_url(&out, &p.out);
-            let folder = to_page.rfind('/').map_or("", |k| &to_page[..=k]);
-            let html = rebase_urls(&inp.rendered[i].html, folder);
-            let html = place_exercises(inp, site, &html, &out)?;
-            Ok(PrintPage {
-                title: p.title(),
-                summary: front.summary.as_deref(),
-                duration: front.duration,
-                tags: &front.tags,
-                draft: is_draft(book, i),
-                objectives: &front.objectives,
-                html: scope_ids(&html, &anchor),
-                anchor,
-            })
-        })
+    let pages = (order.into_iter())
+        .map(|i| print_lesson(inp, site, i, &out))
         .collect::<Result<_, Failed>>()?;
     let view = PrintView {
         title: book.pages[sec.index].title(),
         back: relative_url(&out, &book.pages[sec.index].out).into_owned(),
+        agenda: None,
         pages,
     };
     render_file(inp.theme, "print.html", site, out, view)
+}
+
+/// Page `i` as a print view at `out` shows it: its text's links made
+/// to work from there, its exercise cards placed, its ids kept apart
+/// from the other pages'.
+fn print_lesson<'a>(
+    inp: &Inputs<'a>,
+    site: &SiteView<'_>,
+    i: usize,
+    out: &str,
+) -> Result<PrintPage<'a>, Failed> {
+    let p = &inp.book.pages[i];
+    let front = &p.parsed.front;
+    let anchor = format!("hb-page-{i}");
+    let html = rebase_urls(&inp.rendered[i].html, &folder_of(out, &p.out));
+    let html = place_exercises(inp, site, &html, out)?;
+    Ok(PrintPage {
+        title: p.title(),
+        summary: front.summary.as_deref(),
+        duration: front.duration,
+        tags: &front.tags,
+        draft: is_draft(inp.book, i),
+        objectives: &front.objectives,
+        html: scope_ids(&html, &anchor),
+        anchor,
+        exercise: false,
+    })
+}
+
+/// The way from the folder of `from` to the folder of `to` (`""`, `../x/`):
+/// what the relative links of a page at `to` start with when its HTML is
+/// shown at `from`.
+fn folder_of<'u>(from: &str, to: &'u str) -> Cow<'u, str> {
+    match relative_url(from, to) {
+        Cow::Borrowed(u) => Cow::Borrowed(u.rfind('/').map_or("", |k| &u[..=k])),
+        Cow::Owned(mut u) => {
+            u.truncate(u.rfind('/').map_or(0, |k| k + 1));
+            Cow::Owned(u)
+        }
+    }
+}
+
+/// Where a workshop's pack is printed from: `workshops/<id>/print.html`.
+fn pack_path(workshop_out: &str) -> String {
+    let stem = workshop_out.strip_suffix(".html").unwrap_or(workshop_out);
+    format!("{stem}/print.html")
+}
+
+/// A workshop's pack: its agenda, then each lesson and exercise it runs, in
+/// full and in the order it runs them (each once), to print and run the
+/// workshop from. The agenda and the exercises are cut from their rendered
+/// pages (`agenda_page`, `exercise_pages`), so a theme's own `workshop.html`
+/// or `exercise.html` shows here too.
+fn workshop_pack<'a>(
+    inp: &Inputs<'a>,
+    site: &SiteView<'_>,
+    w: &'a Workshop,
+    agenda_page: &OutputFile,
+    exercise_pages: &[Result<OutputFile, Failed>],
+) -> Result<OutputFile, Failed> {
+    let out = pack_path(&w.out);
+    let shown_here = |page: &OutputFile, anchor: &str| -> Option<String> {
+        let html = std::str::from_utf8(&page.bytes).ok()?;
+        let article = article_of(html)?;
+        Some(scope_ids(
+            &rebase_urls(article, &folder_of(&out, &page.path)),
+            anchor,
+        ))
+    };
+    // The pages shown, and the output path of each.
+    let (mut pages, mut held): (Vec<PrintPage>, Vec<&str>) = (Vec::new(), Vec::new());
+    for slot in &w.slots {
+        match slot.what {
+            SlotWhat::Lesson(i) if !held.contains(&inp.book.pages[i].out.as_str()) => {
+                held.push(&inp.book.pages[i].out);
+                pages.push(print_lesson(inp, site, i, &out)?);
+            }
+            SlotWhat::Exercise(e) if !held.contains(&inp.exercises[e].out.as_str()) => {
+                let Some(Ok(page)) = exercise_pages.get(e) else {
+                    continue;
+                };
+                let anchor = format!("hb-exercise-{e}");
+                if let Some(html) = shown_here(page, &anchor) {
+                    held.push(&inp.exercises[e].out);
+                    pages.push(PrintPage {
+                        title: &inp.exercises[e].data.title,
+                        anchor,
+                        html,
+                        exercise: true,
+                        ..PrintPage::default()
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    // Links to what the pack holds lead to it there, not to its page.
+    let targets: Vec<(String, String)> = (pages.iter().zip(&held))
+        .map(|(p, to)| {
+            let href = format!(" href=\"{}\"", relative_url(&out, to));
+            (href, format!(" href=\"#{}\"", p.anchor))
+        })
+        .collect();
+    let within = |mut html: String| {
+        for (href, anchor) in &targets {
+            if html.contains(href.as_str()) {
+                html = html.replace(href.as_str(), anchor);
+            }
+        }
+        html
+    };
+    let agenda = shown_here(agenda_page, "hb-agenda").map(within);
+    for p in &mut pages {
+        p.html = within(std::mem::take(&mut p.html));
+    }
+    let view = PrintView {
+        title: &w.data.title,
+        back: relative_url(&out, &w.out).into_owned(),
+        agenda,
+        pages,
+    };
+    render_file(inp.theme, "print.html", site, out, view)
+}
+
+/// The first `<article>` in a page's `<main>`, to its last `</article>`
+/// there. Only the generator's own markup has tags (text is escaped).
+fn article_of(html: &str) -> Option<&str> {
+    let main = html.find("<main")?;
+    let end = main + html[main..].find("</main>")?;
+    let start = main + html[main..end].find("<article")?;
+    let close = start + html[start..end].rfind("</article>")? + "</article>".len();
+    Some(&html[start..close])
 }
 
 /// Whether page `i` is a draft: marked `draft: true` itself or in the
@@ -1166,12 +1301,16 @@ fn join_url(folder: &str, url: &str) -> String {
 }
 
 /// One page's HTML for a print view that holds several pages: its ids,
-/// and the links to them within the page, get the page's prefix, so that
-/// two lessons with a heading of the same name stay apart. Only the
-/// generator's own markup has `id="` or `href="#` (text is escaped).
+/// and the links and labels that refer to them within the page, get the
+/// page's prefix, so that two lessons with a heading of the same name stay
+/// apart. Only the generator's own markup has `id="`, `href="#` or
+/// `aria-labelledby="` (text is escaped).
 fn scope_ids(html: &str, prefix: &str) -> String {
-    html.replace(" id=\"", &format!(" id=\"{prefix}-"))
-        .replace(" href=\"#", &format!(" href=\"#{prefix}-"))
+    let mut out = html.replace(" id=\"", &format!(" id=\"{prefix}-"));
+    for refers in [" href=\"#", " aria-labelledby=\""] {
+        out = out.replace(refers, &format!("{refers}{prefix}-"));
+    }
+    out
 }
 
 /// `nav.js`: the whole table of contents, shared by every page as one

@@ -578,6 +578,7 @@ fn facilitator_edition_pages_have_no_js_errors() {
     for page in [
         "index.html",
         "workshops/half-day.html",
+        "workshops/half-day/print.html",
         "exercises/handover-by-intent.html",
         "leading-through-a-clear-mission/delegating-through-intent.html",
     ] {

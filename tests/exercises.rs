@@ -328,6 +328,95 @@ fn facilitator_text_never_reaches_the_participant_edition() {
     );
 }
 
+/// A workshop prints as a pack to run it from: its agenda, then each
+/// lesson and exercise it runs, in full, in the order it runs them and each
+/// once; links to them lead within the pack, and ids stay apart.
+#[test]
+fn a_workshop_prints_as_a_pack_of_its_agenda_lessons_and_exercises() {
+    let b = book()
+        .file("book.toml", "title = \"T\"\n[build]\neditions = [\"participant\", \"facilitator\"]\n")
+        .file(
+            "content/ch/listen.exercise.yaml",
+            exercise(
+                "listen",
+                "objectives: [Hear the person]\nsteps:\n  - minutes: 5\n    text: Pair up.\n  - Talk about [the lesson](lesson.md#practice).\ndebrief: [What did you hear?]\n",
+            ),
+        )
+        .file(
+            "content/ch/reflect.exercise.yaml",
+            exercise("reflect", "objectives: [Look back]\nsteps: [Write it down.]\n"),
+        )
+        .file(
+            "content/workshops/day.yaml",
+            "title: Day\nstart: \"09:00\"\nsessions:\n  - exercise: reflect\n  - lesson: ch/lesson\n    duration: 30\n  - exercise: listen\n  - break: Tea\n    duration: 15\n  - exercise: listen\n",
+        );
+    b.build().ok().no_warnings();
+    let page = b.main("workshops/day.html");
+    assert!(
+        page.contains(r#"<a href="day/print.html">Print the pack</a>"#),
+        "{page}"
+    );
+    for (site, facilitator) in [("site", false), ("site-facilitator", true)] {
+        let file = b.path().join(site).join("workshops/day/print.html");
+        let pack = fixture::main_of(&std::fs::read_to_string(&file).unwrap());
+        let titles: Vec<&str> = (pack.split("<h1>").skip(1))
+            .map(|s| s.split("</h1>").next().unwrap())
+            .collect();
+        assert_eq!(
+            titles,
+            ["Day", "Exercise reflect", "The Lesson", "Exercise listen"]
+        );
+        for s in [
+            "Pair up.",
+            "Hear the person",
+            "Write it down.",
+            "After.",
+            "Tea",
+        ] {
+            assert!(pack.contains(s), "the pack lacks {s}: {pack}");
+        }
+        assert_eq!(pack.contains("What did you hear?"), facilitator, "{pack}");
+        // Every id once; every label and link within the pack finds its
+        // target, and every other relative link its file.
+        let values = |attr: &str| -> Vec<String> {
+            (pack.split(&format!(" {attr}=\"")).skip(1))
+                .map(|s| s.split('"').next().unwrap().to_string())
+                .collect()
+        };
+        let ids = values("id");
+        let unique: std::collections::BTreeSet<&String> = ids.iter().collect();
+        assert_eq!(unique.len(), ids.len(), "{ids:?}");
+        for id in values("aria-labelledby") {
+            assert!(unique.contains(&id), "aria-labelledby={id} has no element");
+        }
+        for href in values("href") {
+            if let Some(id) = href.strip_prefix('#') {
+                assert!(unique.contains(&id.to_string()), "no #{id} in the pack");
+            } else if !href.contains(':') {
+                let path = href.split(['#', '?']).next().unwrap();
+                let target = file.parent().unwrap().join(path);
+                assert!(target.exists(), "{href} leads nowhere");
+            }
+        }
+        // The agenda (twice: two sessions) and the lesson's exercise card
+        // lead to the exercise in the pack.
+        let listen = pack.find("<h1>Exercise listen</h1>").unwrap();
+        let anchor = pack[..listen].rsplit(" id=\"").next().unwrap();
+        let anchor = &anchor[..anchor.find('"').unwrap()];
+        assert_eq!(
+            pack.matches(&format!(r##"href="#{anchor}""##)).count(),
+            3,
+            "{pack}"
+        );
+        assert!(!pack.contains("exercises/listen.html"), "{pack}");
+        // The exercise's own link to the lesson still leads to its page.
+        assert!(
+            pack.contains(r##"href="../../ch/lesson.html#practice""##),
+            "{pack}"
+        );
+    }
+}
+
 /// A workshop's agenda is in the search index: its title, what it covers
 /// (lessons, exercises, activities and breaks by name) and its
 /// description, marked as a workshop for the filters; its sessions' notes
