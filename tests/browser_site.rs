@@ -698,4 +698,30 @@ fn the_header_fits_from_phone_to_desktop() {
     );
     assert!(widths[0].as_f64().unwrap() < 10.0, "{widths}");
     assert!(widths[1].as_f64().unwrap() >= 300.0, "{widths}");
+    // Three workshops or more are one link to the list of them: each
+    // link reads whole on a tablet.
+    let mut book = fixture::Book::new().lesson("a.md", "A", "Text.\n");
+    for w in ["one", "two", "three"] {
+        book = book.file(
+            &format!("content/workshops/{w}.yaml"),
+            format!("title: The {w} day workshop for new managers\nstart: \"09:00\"\nsessions:\n  - lesson: a\n    duration: 30\n"),
+        );
+    }
+    book.build().ok();
+    b.goto(&file_url(&book.out("index.html")));
+    let links = b.eval(
+        "return [...document.querySelectorAll('.hb-top-links a')].map(a =>
+             [a.textContent, a.scrollWidth <= a.clientWidth,
+              a.getBoundingClientRect().right <= document.querySelector('.hb-top-links').getBoundingClientRect().right]);",
+    );
+    assert_eq!(
+        links,
+        serde_json::json!([["Workshops", true, true]]),
+        "{links}"
+    );
+    b.click(".hb-top-links a");
+    b.wait_for(
+        "location.hash === '#hb-all-workshops' && document.querySelectorAll('#hb-all-workshops + ul a').length === 3",
+        "the list of workshops",
+    );
 }
