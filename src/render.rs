@@ -1306,10 +1306,24 @@ fn join_url(folder: &str, url: &str) -> String {
 /// apart. Only the generator's own markup has `id="`, `href="#` or
 /// `aria-labelledby="` (text is escaped).
 fn scope_ids(html: &str, prefix: &str) -> String {
-    let mut out = html.replace(" id=\"", &format!(" id=\"{prefix}-"));
-    for refers in [" href=\"#", " aria-labelledby=\""] {
-        out = out.replace(refers, &format!("{refers}{prefix}-"));
+    let mut out = String::with_capacity(html.len() + html.len() / 32);
+    let mut done = 0;
+    for (k, _) in html.match_indices("=\"") {
+        let before = &html[..k];
+        let value = k + 2;
+        let at = if before.ends_with(" id") || before.ends_with(" aria-labelledby") {
+            value
+        } else if before.ends_with(" href") && html[value..].starts_with('#') {
+            value + 1
+        } else {
+            continue;
+        };
+        out.push_str(&html[done..at]);
+        out.push_str(prefix);
+        out.push('-');
+        done = at;
     }
+    out.push_str(&html[done..]);
     out
 }
 
@@ -1351,6 +1365,15 @@ pub fn nav_script(book: &Book) -> OutputFile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ids_and_what_refers_to_them_are_scoped() {
+        let html = r##"<h2 id="a">A</h2><section aria-labelledby="a"><a href="#a">x</a> <a href="b.html#a">y</a> <p data-id="k" title="id=">"##;
+        assert_eq!(
+            scope_ids(html, "p1"),
+            r##"<h2 id="p1-a">A</h2><section aria-labelledby="p1-a"><a href="#p1-a">x</a> <a href="b.html#a">y</a> <p data-id="k" title="id=">"##
+        );
+    }
 
     #[test]
     fn urls_are_rebased_onto_another_folder() {
