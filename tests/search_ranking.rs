@@ -84,7 +84,8 @@ const LESSONS: &[(&str, &str, &str, &str)] = &[
         "People accept change they understand.\n\n\
          ## Telling the story of change\n\nExplain what is changing, why now, and what stays the same. Repeat \
          it more often than feels necessary.\n\n\
-         ## Misread silence\n\nSay when there is nothing new, or people fill the gap with rumour.\n\n\
+         ## Misread silence\n\nSay when there is nothing new, or people fill the gap with rumour and \
+         feel mis-sold.\n\n\
          ## Resistance is information\n\nPushback tells you what people fear losing. Listen to it before \
          you argue with it.\n",
     ),
@@ -192,7 +193,8 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ("onboa", &["Onboarding the first ninety days"]),
     ("delegation lad", &["Delegation ladder"]),
     // …and its likelier completion, the common word, comes before a rare
-    // one ("misread", in one heading): rarity alone does not win.
+    // one ("misread", in one heading) and before the rare word that is
+    // the prefix itself ("mis-sold"): rarity alone does not win.
     ("mis", &["Strategy and mission"]),
     // Phrases: the words together, in order.
     ("\"key results\"", &["Objectives and key results"]),

@@ -431,10 +431,11 @@
            falls from 0.9 with the square root of how much rarer a
            completion is than the commonest (a frequency class is a
            power of two of documents). */
-        var n = 0;
+        var n = 0, top = -1;
         for (var c = 0; c < comp.length && n < MAX_PREFIX; c++) {
           if (seen[comp[c].stem] !== undefined) continue;
-          add(comp[c].stem, 0.6 + 0.3 * Math.pow(2, (comp[c].freq - comp[0].freq) / 2), true);
+          if (top < 0) top = comp[c].freq;
+          add(comp[c].stem, 0.6 + 0.3 * Math.pow(2, (comp[c].freq - top) / 2), true);
           n++;
         }
       }
@@ -607,17 +608,19 @@
     return { ranked: out, complete: complete, allMatched: allMatched };
   }
 
-  /* How much each of a query word's candidates counts. A completion of
-     the word being typed is scored as if it were as common as the
-     commonest of the word's exact and completed forms: impacts carry
-     rarity (IDF), and without this a rare completion ("misfire") would
-     outrank the word the reader is likely typing ("mission") because it
-     is rare. Exact words and typo corrections keep their own. */
+  /* How much each of a query word's candidates counts. While a word is
+     typed, its forms (the word as typed, if the handbook has it, and its
+     completions) are scored as if each were as common as the commonest:
+     impacts carry rarity (IDF), and without this a rare form ("misfire",
+     or "mis" itself) would outrank the word the reader is likely typing
+     ("mission") because it is rare. The word as typed still leads at
+     equal weight (factor 1 against at most 0.9). Finished words and typo
+     corrections keep their own rarity. */
   function completionScales(t, xs) {
     var most = 0;
     xs.forEach(function (x) { if (x.c.exact) most = Math.max(most, x.p.df); });
     return xs.map(function (x) {
-      if (!t.prefix || !x.c.exact || x.c.factor === 1 || x.p.df >= most) return 1;
+      if (!t.prefix || !x.c.exact || x.p.df >= most) return 1;
       return idf(most) / idf(x.p.df);
     });
   }
