@@ -1199,17 +1199,35 @@ fn workshop_pack<'a>(
             _ => {}
         }
     }
-    // Links to what the pack holds lead to it there, not to its page.
-    let targets: Vec<(String, String)> = (pages.iter().zip(&held))
-        .map(|(p, to)| {
-            let href = format!(" href=\"{}\"", relative_url(&out, to));
-            (href, format!(" href=\"#{}\"", p.anchor))
-        })
-        .collect();
+    // Links to what the pack holds lead to it there, not to its page: to
+    // the page (` href="x.html"`) or into it (` href="x.html#h"`, whose id
+    // here has the page's prefix). Templates write a URL as it is;
+    // Markdown writes it percent-encoded.
+    let mut targets: Vec<(String, String)> = Vec::new();
+    for (p, to) in pages.iter().zip(&held) {
+        let url = relative_url(&out, to);
+        let mut encoded = String::new();
+        // Writing to a `String` cannot fail.
+        let _ = pulldown_cmark_escape::escape_href(&mut encoded, &url);
+        let mut forms = vec![url.into_owned()];
+        if encoded != forms[0] {
+            forms.push(encoded);
+        }
+        for form in forms {
+            targets.push((
+                format!(" href=\"{form}\""),
+                format!(" href=\"#{}\"", p.anchor),
+            ));
+            targets.push((
+                format!(" href=\"{form}#"),
+                format!(" href=\"#{}-", p.anchor),
+            ));
+        }
+    }
     let within = |mut html: String| {
-        for (href, anchor) in &targets {
-            if html.contains(href.as_str()) {
-                html = html.replace(href.as_str(), anchor);
+        for (href, local) in &targets {
+            if memchr::memmem::find(html.as_bytes(), href.as_bytes()).is_some() {
+                html = html.replace(href.as_str(), local);
             }
         }
         html
@@ -1224,17 +1242,37 @@ fn workshop_pack<'a>(
         agenda,
         pages,
     };
-    render_file(inp.theme, "print.html", site, out, view)
+    render_file(inp.theme, "pack.html", site, out, view)
 }
 
-/// The first `<article>` in a page's `<main>`, to its last `</article>`
-/// there. Only the generator's own markup has tags (text is escaped).
+/// What a pack shows of a rendered page: the first `<article>` in its
+/// `<main>`, to the `</article>` that closes it, or, for a theme whose
+/// page has no article there, all of `<main>`'s content. Only the
+/// generator's own markup has tags (text is escaped).
 fn article_of(html: &str) -> Option<&str> {
     let main = html.find("<main")?;
     let end = main + html[main..].find("</main>")?;
-    let start = main + html[main..end].find("<article")?;
-    let close = start + html[start..end].rfind("</article>")? + "</article>".len();
-    Some(&html[start..close])
+    let inner = main + html[main..end].find('>')? + 1;
+    let Some(start) = html[inner..end].find("<article").map(|k| inner + k) else {
+        return Some(&html[inner..end]);
+    };
+    let (mut depth, mut at) = (0usize, start);
+    while let Some(close) = html[at..end].find("</article>") {
+        match html[at..at + close].find("<article") {
+            Some(open) => {
+                depth += 1;
+                at += open + "<article".len();
+            }
+            None => {
+                depth -= 1;
+                at += close + "</article>".len();
+                if depth == 0 {
+                    return Some(&html[start..at]);
+                }
+            }
+        }
+    }
+    Some(&html[start..end])
 }
 
 /// Whether page `i` is a draft: marked `draft: true` itself or in the

@@ -33,6 +33,7 @@ embedded_theme!(
     "templates/catalogue.html",
     "templates/workshop.html",
     "templates/print.html",
+    "templates/pack.html",
     "templates/search.html",
     "templates/contents.html",
     "templates/404.html",

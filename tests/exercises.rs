@@ -330,26 +330,14 @@ fn facilitator_text_never_reaches_the_participant_edition() {
 
 /// A workshop prints as a pack to run it from: its agenda, then each
 /// lesson and exercise it runs, in full, in the order it runs them and each
-/// once; links to them lead within the pack, and ids stay apart.
+/// once; links to them (and into them) lead within the pack, and ids stay
+/// apart.
 #[test]
 fn a_workshop_prints_as_a_pack_of_its_agenda_lessons_and_exercises() {
-    let b = book()
-        .file("book.toml", "title = \"T\"\n[build]\neditions = [\"participant\", \"facilitator\"]\n")
-        .file(
-            "content/ch/listen.exercise.yaml",
-            exercise(
-                "listen",
-                "objectives: [Hear the person]\nsteps:\n  - minutes: 5\n    text: Pair up.\n  - Talk about [the lesson](lesson.md#practice).\ndebrief: [What did you hear?]\n",
-            ),
-        )
-        .file(
-            "content/ch/reflect.exercise.yaml",
-            exercise("reflect", "objectives: [Look back]\nsteps: [Write it down.]\n"),
-        )
-        .file(
-            "content/workshops/day.yaml",
-            "title: Day\nstart: \"09:00\"\nsessions:\n  - exercise: reflect\n  - lesson: ch/lesson\n    duration: 30\n  - exercise: listen\n  - break: Tea\n    duration: 15\n  - exercise: listen\n",
-        );
+    let b = pack_book().file(
+        "book.toml",
+        "title = \"T\"\n[build]\neditions = [\"participant\", \"facilitator\"]\n",
+    );
     b.build().ok().no_warnings();
     let page = b.main("workshops/day.html");
     assert!(
@@ -364,14 +352,21 @@ fn a_workshop_prints_as_a_pack_of_its_agenda_lessons_and_exercises() {
             .collect();
         assert_eq!(
             titles,
-            ["Day", "Exercise reflect", "The Lesson", "Exercise listen"]
+            [
+                "Day",
+                "Exercise reflect",
+                "The Lesson",
+                "Exercise listen",
+                "Café"
+            ]
         );
         for s in [
             "Pair up.",
             "Hear the person",
-            "Write it down.",
+            "Write it down",
             "After.",
             "Tea",
+            "Know it",
         ] {
             assert!(pack.contains(s), "the pack lacks {s}: {pack}");
         }
@@ -400,21 +395,89 @@ fn a_workshop_prints_as_a_pack_of_its_agenda_lessons_and_exercises() {
         }
         // The agenda (twice: two sessions) and the lesson's exercise card
         // lead to the exercise in the pack.
-        let listen = pack.find("<h1>Exercise listen</h1>").unwrap();
-        let anchor = pack[..listen].rsplit(" id=\"").next().unwrap();
-        let anchor = &anchor[..anchor.find('"').unwrap()];
+        let anchor_of = |title: &str| -> String {
+            let at = pack.find(&format!("<h1>{title}</h1>")).unwrap();
+            let id = pack[..at].rsplit(" id=\"").next().unwrap();
+            id[..id.find('"').unwrap()].to_string()
+        };
+        let listen = anchor_of("Exercise listen");
         assert_eq!(
-            pack.matches(&format!(r##"href="#{anchor}""##)).count(),
+            pack.matches(&format!(r##"href="#{listen}""##)).count(),
             3,
             "{pack}"
         );
         assert!(!pack.contains("exercises/listen.html"), "{pack}");
-        // The exercise's own link to the lesson still leads to its page.
+        // Links into a lesson the pack holds, from an exercise and from a
+        // lesson, lead to its heading there (as the heading's own link
+        // does); so does a link written percent-encoded (a file name with
+        // an accent).
+        let lesson = anchor_of("The Lesson");
+        assert_eq!(
+            pack.matches(&format!(r##"href="#{lesson}-practice""##))
+                .count(),
+            3,
+            "{pack}"
+        );
         assert!(
-            pack.contains(r##"href="../../ch/lesson.html#practice""##),
+            pack.contains(&format!(r##"href="#{}""##, anchor_of("Café"))),
+            "{pack}"
+        );
+        assert!(
+            !pack.contains("ch/lesson.html") && !pack.contains("ch/caf"),
             "{pack}"
         );
     }
+}
+
+/// A handbook with three lessons, two exercises and a workshop that runs
+/// them all (one exercise twice).
+fn pack_book() -> Book {
+    book()
+        .file(
+            "content/ch/listen.exercise.yaml",
+            exercise(
+                "listen",
+                "objectives: [Hear the person]\nsteps:\n  - minutes: 5\n    text: Pair up.\n  - Talk about [the lesson](lesson.md#practice).\ndebrief: [What did you hear?]\n",
+            ),
+        )
+        .file(
+            "content/ch/reflect.exercise.yaml",
+            exercise("reflect", "objectives: [Look back]\nsteps: [\"Write it down, as [the café](café.md) says.\"]\n"),
+        )
+        .file(
+            "content/ch/café.md",
+            "---\ntitle: Café\nobjectives: [Know it]\n---\n## Objectives\n\nAs in [practice](lesson.md#practice).\n",
+        )
+        .file(
+            "content/workshops/day.yaml",
+            "title: Day\nstart: \"09:00\"\nsessions:\n  - exercise: reflect\n  - lesson: ch/lesson\n    duration: 30\n  - exercise: listen\n  - break: Tea\n    duration: 15\n  - exercise: listen\n  - lesson: ch/café\n    duration: 10\n",
+        )
+}
+
+/// A theme's own `print.html` (for chapters and the whole handbook) and an
+/// `exercise.html` without an `<article>` leave the pack whole: it is
+/// printed with its own template, and shows such a page's main content.
+#[test]
+fn a_themes_print_view_leaves_the_pack_whole() {
+    let b = pack_book()
+        .file("book.toml", "title = \"T\"\ntheme = \"house\"\n")
+        .file(
+            "themes/house/templates/print.html",
+            "{% extends \"base.html\" %}{% block main %}{% for p in page.pages %}<h1>{{ p.title }}</h1>{% endfor %}{% endblock main %}",
+        )
+        .file(
+            "themes/house/templates/exercise.html",
+            "{% extends \"base.html\" %}{% block main %}<section><h1>{{ page.card.title }}</h1><p>Own layout.</p></section>{% endblock main %}",
+        );
+    b.build().ok().no_warnings();
+    let pack = b.main("workshops/day/print.html");
+    for s in ["Agenda", "Tea", "Own layout.", "Exercise listen", "After."] {
+        assert!(pack.contains(s), "the pack lacks {s}: {pack}");
+    }
+    assert!(
+        !b.main("ch/print.html").contains("After."),
+        "the theme's print view"
+    );
 }
 
 /// A workshop's agenda is in the search index: its title, what it covers

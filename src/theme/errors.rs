@@ -39,6 +39,7 @@ const PAGE_TEMPLATES: &[&str] = &[
     "catalogue.html",
     "workshop.html",
     "print.html",
+    "pack.html",
     "search.html",
     "contents.html",
     "404.html",
