@@ -128,7 +128,7 @@ impl Iterator for Words<'_> {
 /// One word as [`scan`] hands it over.
 pub enum Scanned<'a> {
     /// Letters and digits only, up to 16 bytes: packed lower-case bytes
-    /// (a unique key), and the word as written.
+    /// (a unique key), and the word's bytes (as written, or lower-cased).
     Short(u128, &'a [u8]),
     /// Any other word, folded (in the scanner's buffer).
     Folded(&'a str),
@@ -230,7 +230,9 @@ fn top_bits(x: u64) -> u64 {
 /// two masks of a bit per byte (letters and digits; apostrophes and
 /// non-ASCII bytes). Plain words are then found in the masks, with few
 /// branches and no byte-by-byte loop; a word that runs past the block
-/// starts the next one, and a word with an apostrophe or a non-ASCII
+/// starts the next one. Two ASCII runs joined by an apostrophe, and an
+/// ASCII word beside general punctuation (curly quotes, dashes), are
+/// taken as they are; any other word with an apostrophe or a non-ASCII
 /// character takes the general path.
 pub fn scan(text: &str, buf: &mut String, mut f: impl FnMut(Scanned<'_>)) {
     let b = text.as_bytes();
