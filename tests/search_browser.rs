@@ -148,6 +148,14 @@ fn typing_shows_results_from_disk_and_over_http() {
             titles.iter().any(|t| t == "Plan a half-day of shadowing"),
             "{titles:?}"
         );
+        // One or two letters are not yet a search: the status says so
+        // rather than that nothing matches.
+        b.eval("const i = document.getElementById('hb-search-input'); i.value = ''; i.dispatchEvent(new Event('input')); return 0;");
+        type_query(&b, "mi");
+        assert_eq!(
+            b.text("#hb-search-status"),
+            "No results yet: type at least three letters"
+        );
         no_js_errors(&b, if http { "http" } else { "file" });
     }
 }

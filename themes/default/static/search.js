@@ -903,7 +903,10 @@
   }
 
   function statusText(out) {
-    if (!out.results.length) return "No results";
+    /* Completions start at three letters: "m" or "mi" is not yet a
+       search for anything. */
+    var short = out.prefix && out.prefix.some(function (w) { return w.length < 3; });
+    if (!out.results.length) return short ? "No results yet: type at least three letters" : "No results";
     return (out.complete ? plural(out.total, "result", "results") : "Many results") +
       (!out.complete || out.total > out.results.length ? ", showing the best " + out.results.length : "");
   }
