@@ -314,6 +314,9 @@ struct PrintPage<'a> {
     objectives: &'a [String],
     html: String,
     exercise: bool,
+    /// In a workshop's pack: when it runs (`09:10–09:20`, more than one
+    /// time for an item run more than once).
+    when: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -772,9 +775,8 @@ pub fn render_all(
             Extra::Workshop(w) => {
                 let (w, md) = (&inp.workshops[w], &inp.workshop_md[w]);
                 let page = workshop_page(inp, site, w, md);
-                let pack = (page.as_ref().ok())
-                    .map(|page| workshop_pack(inp, site, w, page, &exercise_pages));
-                std::iter::once(page).chain(pack).collect()
+                let pack = workshop_pack(inp, site, w, md, &exercise_pages);
+                vec![page, pack]
             }
             Extra::Contents(name) => vec![contents_page(inp, site, name, name)],
             Extra::NotFound => vec![render_file(
@@ -994,9 +996,22 @@ fn workshop_page<'a>(
     w: &'a Workshop,
     md: &'a WorkshopMarkdown,
 ) -> Result<OutputFile, Failed> {
-    let from = w.out.as_str();
+    let view = workshop_view(inp, w, md, &w.out, true);
+    render_file(inp.theme, "workshop.html", site, w.out.clone(), view)
+}
+
+/// A workshop's agenda as shown at `from`: on its page, or at the top of
+/// its pack, which leaves out the exercises' own notes (`exercise_notes`
+/// false), as the pack prints each exercise in full after it.
+fn workshop_view<'a>(
+    inp: &Inputs<'a>,
+    w: &'a Workshop,
+    md: &'a WorkshopMarkdown,
+    from: &str,
+    exercise_notes: bool,
+) -> WorkshopView<'a> {
     let mut rows = Vec::new();
-    for (s, (notes, exercise_notes)) in w.slots.iter().zip(&md.slots) {
+    for (s, (notes, ex_notes)) in w.slots.iter().zip(&md.slots) {
         let (kind, url, materials): (&str, Option<Cow<str>>, &[String]) = match &s.what {
             SlotWhat::Lesson(p) => (
                 "lesson",
@@ -1021,14 +1036,14 @@ fn workshop_page<'a>(
             minutes: s.minutes,
             kind,
             title,
-            url,
+            url: url.map(|u| Cow::Owned(u.into_owned())),
             materials,
             notes: notes.as_ref().map(|n| n.html.as_str()),
-            facilitator_notes: exercise_notes.as_deref(),
+            facilitator_notes: ex_notes.as_deref().filter(|_| exercise_notes),
         });
     }
     let total = w.total();
-    let view = WorkshopView {
+    WorkshopView {
         title: &w.data.title,
         description: md.description.as_ref().map(|d| d.html.as_str()),
         start: format_time(w.start()),
@@ -1037,9 +1052,8 @@ fn workshop_page<'a>(
         length: (w.data.length.filter(|&l| l != total)).map(format_duration),
         over: w.data.length.is_some_and(|l| total > l),
         rows,
-        pack: relative_url(from, &pack_path(from)).into_owned(),
-    };
-    render_file(inp.theme, "workshop.html", site, w.out.clone(), view)
+        pack: relative_url(from, &pack_path(&w.out)).into_owned(),
+    }
 }
 
 fn contents_page(
@@ -1129,6 +1143,7 @@ fn print_lesson<'a>(
         html: scope_ids(&html, &anchor),
         anchor,
         exercise: false,
+        when: None,
     })
 }
 
@@ -1152,52 +1167,66 @@ fn pack_path(workshop_out: &str) -> String {
 }
 
 /// A workshop's pack: its agenda, then each lesson and exercise it runs, in
-/// full and in the order it runs them (each once), to print and run the
-/// workshop from. The agenda and the exercises are cut from their rendered
-/// pages (`agenda_page`, `exercise_pages`), so a theme's own `workshop.html`
-/// or `exercise.html` shows here too.
+/// full and in the order it runs them (each once, with the times it runs),
+/// to print and run the workshop from. The agenda is the workshop page's
+/// article (without the exercises' notes, which follow in full) and each
+/// exercise is cut from its rendered page (`exercise_pages`), so a theme's
+/// own `workshop.html` or `exercise.html` shows here too.
 fn workshop_pack<'a>(
     inp: &Inputs<'a>,
     site: &SiteView<'_>,
     w: &'a Workshop,
-    agenda_page: &OutputFile,
+    md: &'a WorkshopMarkdown,
     exercise_pages: &[Result<OutputFile, Failed>],
 ) -> Result<OutputFile, Failed> {
     let out = pack_path(&w.out);
-    let shown_here = |page: &OutputFile, anchor: &str| -> Option<String> {
-        let html = std::str::from_utf8(&page.bytes).ok()?;
+    let shown_here = |html: &str, from: &str, anchor: &str| -> Option<String> {
         let article = article_of(html)?;
         Some(scope_ids(
-            &rebase_urls(article, &folder_of(&out, &page.path)),
+            &rebase_urls(article, &folder_of(&out, from)),
             anchor,
         ))
     };
-    // The pages shown, and the output path of each.
+    // The pages shown, the output path of each, and when each runs.
     let (mut pages, mut held): (Vec<PrintPage>, Vec<&str>) = (Vec::new(), Vec::new());
     for slot in &w.slots {
-        match slot.what {
-            SlotWhat::Lesson(i) if !held.contains(&inp.book.pages[i].out.as_str()) => {
-                held.push(&inp.book.pages[i].out);
-                pages.push(print_lesson(inp, site, i, &out)?);
-            }
-            SlotWhat::Exercise(e) if !held.contains(&inp.exercises[e].out.as_str()) => {
+        let to = match slot.what {
+            SlotWhat::Lesson(i) => &inp.book.pages[i].out,
+            SlotWhat::Exercise(e) => &inp.exercises[e].out,
+            SlotWhat::Break(_) | SlotWhat::Activity(_) => continue,
+        };
+        let when = format!("{}–{}", format_time(slot.start), format_time(slot.end()));
+        if let Some(k) = held.iter().position(|h| h == to) {
+            let page: &mut PrintPage = &mut pages[k];
+            page.when = Some(format!("{}, {when}", page.when.take().unwrap_or_default()));
+            continue;
+        }
+        let page = match slot.what {
+            SlotWhat::Lesson(i) => print_lesson(inp, site, i, &out)?,
+            SlotWhat::Exercise(e) => {
+                let anchor = format!("hb-exercise-{e}");
                 let Some(Ok(page)) = exercise_pages.get(e) else {
                     continue;
                 };
-                let anchor = format!("hb-exercise-{e}");
-                if let Some(html) = shown_here(page, &anchor) {
-                    held.push(&inp.exercises[e].out);
-                    pages.push(PrintPage {
-                        title: &inp.exercises[e].data.title,
-                        anchor,
-                        html,
-                        exercise: true,
-                        ..PrintPage::default()
-                    });
+                let html = std::str::from_utf8(&page.bytes).unwrap_or_default();
+                let Some(html) = shown_here(html, &page.path, &anchor) else {
+                    continue;
+                };
+                PrintPage {
+                    title: &inp.exercises[e].data.title,
+                    anchor,
+                    html,
+                    exercise: true,
+                    ..PrintPage::default()
                 }
             }
-            _ => {}
-        }
+            SlotWhat::Break(_) | SlotWhat::Activity(_) => continue,
+        };
+        held.push(to);
+        pages.push(PrintPage {
+            when: Some(when),
+            ..page
+        });
     }
     // Links to what the pack holds lead to it there, not to its page: to
     // the page (` href="x.html"`) or into it (` href="x.html#h"`, whose id
@@ -1232,7 +1261,15 @@ fn workshop_pack<'a>(
         }
         html
     };
-    let agenda = shown_here(agenda_page, "hb-agenda").map(within);
+    let agenda = render_with(
+        inp.theme,
+        "workshop.html",
+        site,
+        &out,
+        workshop_view(inp, w, md, &out, false),
+        |b| shown_here(&String::from_utf8_lossy(b), &out, "hb-agenda"),
+    )?
+    .map(within);
     for p in &mut pages {
         p.html = within(std::mem::take(&mut p.html));
     }

@@ -341,7 +341,7 @@ fn a_workshop_prints_as_a_pack_of_its_agenda_lessons_and_exercises() {
     b.build().ok().no_warnings();
     let page = b.main("workshops/day.html");
     assert!(
-        page.contains(r#"<a href="day/print.html">Print the pack</a>"#),
+        page.contains(r#"<a class="hb-button hb-button-quiet" href="day/print.html">Open the pack to print</a>"#),
         "{page}"
     );
     for (site, facilitator) in [("site", false), ("site-facilitator", true)] {
@@ -371,6 +371,29 @@ fn a_workshop_prints_as_a_pack_of_its_agenda_lessons_and_exercises() {
             assert!(pack.contains(s), "the pack lacks {s}: {pack}");
         }
         assert_eq!(pack.contains("What did you hear?"), facilitator, "{pack}");
+        // An exercise's notes are in its section, not again in the agenda
+        // (the run-sheet page folds them under its row).
+        assert_eq!(
+            pack.matches("Mind the clock.").count(),
+            usize::from(facilitator)
+        );
+        let runsheet = std::fs::read_to_string(b.path().join(site).join("workshops/day.html"));
+        assert_eq!(runsheet.unwrap().contains("Mind the clock."), facilitator);
+        // Facilitators see how much of an exercise its timed steps fill.
+        assert_eq!(pack.contains("Timed steps: 5 of 20 minutes."), facilitator);
+        assert_eq!(
+            pack.contains("Every step is timed: 20 minutes in all."),
+            facilitator
+        );
+        // Each item says when it runs; one run twice, both times.
+        for when in [
+            ">09:00–09:20<",
+            ">Lesson · 09:20–09:50<",
+            ">09:50–10:10, 10:25–10:45<",
+            ">Lesson · 10:45–10:55<",
+        ] {
+            assert!(pack.contains(when), "{when}: {pack}");
+        }
         // Every id once; every label and link within the pack finds its
         // target, and every other relative link its file.
         let values = |attr: &str| -> Vec<String> {
@@ -437,12 +460,12 @@ fn pack_book() -> Book {
             "content/ch/listen.exercise.yaml",
             exercise(
                 "listen",
-                "objectives: [Hear the person]\nsteps:\n  - minutes: 5\n    text: Pair up.\n  - Talk about [the lesson](lesson.md#practice).\ndebrief: [What did you hear?]\n",
+                "objectives: [Hear the person]\nsteps:\n  - minutes: 5\n    text: Pair up.\n  - Talk about [the lesson](lesson.md#practice).\ndebrief: [What did you hear?]\nfacilitator_notes: Mind the clock.\n",
             ),
         )
         .file(
             "content/ch/reflect.exercise.yaml",
-            exercise("reflect", "objectives: [Look back]\nsteps: [\"Write it down, as [the café](café.md) says.\"]\n"),
+            exercise("reflect", "objectives: [Look back]\nsteps:\n  - minutes: 20\n    text: Write it down, as [the café](café.md) says.\n"),
         )
         .file(
             "content/ch/café.md",
