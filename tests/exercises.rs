@@ -385,6 +385,12 @@ fn a_workshop_prints_as_a_pack_of_its_agenda_lessons_and_exercises() {
             pack.contains("Every step is timed: 20 minutes in all."),
             facilitator
         );
+        // On screen, each item leads back to the agenda.
+        assert_eq!(
+            pack.matches(r##"<a href="#hb-pack-agenda">Back to the agenda</a>"##)
+                .count(),
+            4
+        );
         // Each item says when it runs; one run twice, both times.
         for when in [
             ">09:00–09:20<",
