@@ -649,7 +649,7 @@ fn the_draft_badge_is_drawn_as_a_badge() {
 #[test]
 fn the_header_fits_from_phone_to_desktop() {
     let b = browser();
-    for width in [390, 770, 900, 1100, 1280] {
+    for width in [390, 770, 900, 1024, 1100, 1280] {
         b.set_window_size(width, 700);
         b.goto(&file_url(&site().1.join("index.html")));
         b.eval("const i = document.getElementById('hb-search-input'); i.focus(); i.value = 'feedback'; i.dispatchEvent(new Event('input')); return 0;");
@@ -662,6 +662,7 @@ fn the_header_fits_from_phone_to_desktop() {
              const badge = r('.hb-edition-badge');
              return { scroll: document.documentElement.scrollWidth, inner: innerWidth,
                       input: r('#hb-search-input').width, title: r('.hb-brand span').width,
+                      titleWhole: (t => t.scrollWidth <= t.clientWidth)(document.querySelector('.hb-brand span')),
                       panelLeft: r('#hb-search-panel').left, panelRight: r('#hb-search-panel').right,
                       badge: badge.width > 0 && badge.right <= innerWidth,
                       links: [...document.querySelectorAll('.hb-top-links a')]
@@ -676,6 +677,10 @@ fn the_header_fits_from_phone_to_desktop() {
             "{width}: results outside the window: {m}"
         );
         assert_eq!(m["badge"], true, "{width}: no edition badge: {m}");
+        if width >= 1024 {
+            // The site links and the search box give way before the title.
+            assert_eq!(m["titleWhole"], true, "{width}: title cut: {m}");
+        }
         if width > 760 {
             // Every site link can still be seen and clicked.
             let links = m["links"].as_array().unwrap();
