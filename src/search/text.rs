@@ -278,13 +278,11 @@ pub fn scan(text: &str, buf: &mut String, mut f: impl FnMut(Scanned<'_>)) {
                         let lower = u128::from(ONES * 0x20) * ((1 << 64) + 1);
                         let key = (x | lower) & (u128::MAX >> (128 - 8 * len));
                         f(Scanned::Short(key, w));
-                    } else if len > MAX_WORD {
-                        f(Scanned::Dropped);
                     } else {
                         buf.clear();
                         buf.push_str(&text[start..start + len]);
                         buf.make_ascii_lowercase();
-                        f(Scanned::Folded(buf));
+                        ascii_word(buf, &mut f);
                     }
                     p = r;
                     continue;
@@ -297,7 +295,7 @@ pub fn scan(text: &str, buf: &mut String, mut f: impl FnMut(Scanned<'_>)) {
         // apostrophe or a non-ASCII character next to it.
         let start = i;
         i += alnum_run(&b[i..]);
-        if i > start && (i == n || CLASS[b[i] as usize] == 0) {
+        if i > start && plain_end(b, i) {
             debug_assert!(i - start > MAX_WORD);
             f(Scanned::Dropped);
             continue;
@@ -369,35 +367,41 @@ fn general_punctuation(b: &[u8]) -> bool {
     matches!(b, [0xE2, 0x80, 0x90..=0xBF, ..])
 }
 
+/// How many bytes the apostrophe `b` starts with takes (`'` or U+2019).
+/// U+02BC is not one of them here: it is a letter, which the general path
+/// folds away.
+fn apostrophe_len(b: &[u8]) -> Option<usize> {
+    match b {
+        [b'\'', ..] => Some(1),
+        [0xE2, 0x80, 0x99, ..] => Some(3),
+        _ => None,
+    }
+}
+
+/// Whether nothing that could continue a word is at `b[i]`: the end of
+/// the text, or ASCII that is neither a letter, a digit nor an apostrophe.
+fn plain_end(b: &[u8], i: usize) -> bool {
+    b.get(i).is_none_or(|&c| CLASS[c as usize] == 0)
+}
+
 /// Whether a word of ASCII letters and digits followed by `b` ends there:
 /// `b` starts with general punctuation that cannot join it to more
-/// letters (an apostrophe can, unless plain ASCII that is no part of a word
-/// follows it). U+02BC is not among them: it is a letter, which the
-/// general path folds away.
+/// letters (an apostrophe can, unless [`plain_end`] follows it).
 fn ends_word(b: &[u8]) -> bool {
-    let after_apostrophe = match b {
-        [b'\'', ..] => 1,
-        [0xE2, 0x80, 0x99, ..] => 3,
-        _ => return general_punctuation(b),
-    };
-    b.get(after_apostrophe)
-        .is_none_or(|&c| CLASS[c as usize] == 0)
+    match apostrophe_len(b) {
+        Some(n) => plain_end(b, n),
+        None => general_punctuation(b),
+    }
 }
 
 /// For a word of ASCII letters and digits that runs to `run_end`: if an
-/// apostrophe (`'` or U+2019) follows, then another run of ASCII
-/// letters and digits, then a byte that is neither part of a word nor an
-/// apostrophe (or the end of the text), where the second run starts and
-/// ends. Any other word is `None`.
+/// apostrophe follows, then another run of ASCII letters and digits, then
+/// a [`plain_end`], where the second run starts and ends. Any other word
+/// is `None`.
 fn apostrophe_word(b: &[u8], run_end: usize) -> Option<(usize, usize)> {
-    let join = run_end
-        + match &b[run_end..] {
-            [b'\'', ..] => 1,
-            [0xE2, 0x80, 0x99, ..] => 3,
-            _ => return None,
-        };
+    let join = run_end + apostrophe_len(&b[run_end..])?;
     let end = join + alnum_run(&b[join..]);
-    (end > join && b.get(end).is_none_or(|&c| CLASS[c as usize] == 0)).then_some((join, end))
+    (end > join && plain_end(b, end)).then_some((join, end))
 }
 
 /// Whether a mark after `base` is a diacritic to drop.
