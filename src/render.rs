@@ -262,7 +262,7 @@ struct RowView<'a> {
     minutes: u32,
     kind: &'static str,
     title: &'a str,
-    url: Option<Cow<'a, str>>,
+    url: Option<String>,
     materials: &'a [String],
     notes: Option<&'a str>,
     facilitator_notes: Option<&'a str>,
@@ -1012,19 +1012,12 @@ fn workshop_view<'a>(
 ) -> WorkshopView<'a> {
     let mut rows = Vec::new();
     for (s, (notes, ex_notes)) in w.slots.iter().zip(&md.slots) {
-        let (kind, url, materials): (&str, Option<Cow<str>>, &[String]) = match &s.what {
-            SlotWhat::Lesson(p) => (
-                "lesson",
-                Some(relative_url(from, &inp.book.pages[*p].out)),
-                &[],
-            ),
+        // What the row is, and the page it links to.
+        let (kind, page, materials): (&str, Option<&str>, &[String]) = match &s.what {
+            SlotWhat::Lesson(p) => ("lesson", Some(&inp.book.pages[*p].out), &[]),
             SlotWhat::Exercise(e) => {
                 let e = &inp.exercises[*e];
-                (
-                    "exercise",
-                    Some(relative_url(from, &e.out)),
-                    &e.data.materials,
-                )
+                ("exercise", Some(&e.out), &e.data.materials)
             }
             SlotWhat::Break(_) => ("break", None, &[]),
             SlotWhat::Activity(_) => ("activity", None, &[]),
@@ -1036,7 +1029,7 @@ fn workshop_view<'a>(
             minutes: s.minutes,
             kind,
             title,
-            url: url.map(|u| Cow::Owned(u.into_owned())),
+            url: page.map(|to| relative_url(from, to).into_owned()),
             materials,
             notes: notes.as_ref().map(|n| n.html.as_str()),
             facilitator_notes: ex_notes.as_deref().filter(|_| exercise_notes),
